@@ -1,0 +1,213 @@
+/* rthostcheck: audit a Linux host (or guest) for real-time KVM readiness. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../checks/check.h"
+#include "catalog-out.h"
+#include "cli.h"
+#include "config.h"
+#include "ctx.h"
+#include "facts.h"
+#include "host.h"
+#include "log.h"
+#include "render.h"
+#include "report.h"
+#include "run.h"
+#include "schema.h"
+#include "sink.h"
+
+/* A run that ends before a report exists: message on stderr, JSON error document when asked. */
+static int fail_early(const struct rthc_opts *o, int code, const char *msg, bool hint)
+{
+	rthc_log_error("%s", msg);
+	if (hint)
+		fputs("Try 'rthostcheck --help'.\n", stderr);
+	if (o->format == RTHC_FORMAT_JSON) {
+		const char *msgs[] = {msg};
+
+		(void)rthc_render_json_error(stdout, code, msgs, 1);
+	}
+	return code;
+}
+
+static unsigned render_flags(const struct rthc_opts *o)
+{
+	unsigned flags = 0;
+
+	if (o->color)
+		flags |= RTHC_RENDER_COLOR;
+	if (o->verbosity < 0)
+		flags |= RTHC_RENDER_QUIET;
+	if (o->verbosity > 0)
+		flags |= RTHC_RENDER_VERBOSE;
+	return flags;
+}
+
+static int info_actions(struct rthc_opts *o, bool *done)
+{
+	const struct rthc_check *c;
+	bool json = o->format == RTHC_FORMAT_JSON;
+	int r = 0;
+
+	*done = true;
+	switch (o->action) {
+	case RTHC_RUN_HELP:
+		rthc_cli_usage(stdout);
+		break;
+	case RTHC_RUN_VERSION:
+		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		break;
+	case RTHC_RUN_SCHEMA:
+		fputs(rthc_schema_json, stdout);
+		break;
+	case RTHC_RUN_LIST_CHECKS:
+		r = rthc_list_checks(stdout, json);
+		break;
+	case RTHC_RUN_EXPLAIN:
+		c = rthc_checks_find(o->explain);
+		if (!c) {
+			char msg[256];
+			const char *near = rthc_checks_nearest(o->explain);
+
+			snprintf(msg, sizeof(msg), "unknown check ID '%s'%s%s%s", o->explain,
+				 near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+			return fail_early(o, RTHC_EXIT_USAGE, msg, false);
+		}
+		r = rthc_explain(stdout, c, json);
+		break;
+	default:
+		*done = false;
+		return 0;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout) || r < 0)
+		return RTHC_EXIT_CANTCREAT;
+	return 0;
+}
+
+static int open_host(struct rthc_ctx *ctx)
+{
+	char msg[512];
+	int r = rthc_host_new(ctx->opts.root, &ctx->host);
+
+	if (r == 0)
+		return 0;
+	if (r == -ENOENT || r == -ENOTDIR || r == -EACCES) {
+		snprintf(msg, sizeof(msg), "--root %s: %s", ctx->opts.root ? ctx->opts.root : "/",
+			 r == -ENOTDIR ? "not a directory" : strerror(-r));
+		return fail_early(&ctx->opts, RTHC_EXIT_USAGE, msg, false);
+	}
+	snprintf(msg, sizeof(msg), "cannot open %s: %s", ctx->opts.root ? ctx->opts.root : "/", strerror(-r));
+	return fail_early(&ctx->opts, RTHC_EXIT_SOFTWARE, msg, false);
+}
+
+static int audit(struct rthc_ctx *ctx)
+{
+	struct rthc_report *rep;
+	unsigned flags = render_flags(&ctx->opts);
+	int r, code;
+
+	r = rthc_facts_gather(ctx->host, &ctx->facts);
+	if (r < 0)
+		return fail_early(&ctx->opts, RTHC_EXIT_SOFTWARE, "cannot gather host facts: out of memory", false);
+	switch (ctx->opts.mode) {
+	case RTHC_MODEOPT_HOST:
+		ctx->guest = false;
+		break;
+	case RTHC_MODEOPT_GUEST:
+		ctx->guest = true;
+		break;
+	default:
+		ctx->guest = ctx->facts->virt.role == RTHC_ROLE_GUEST;
+	}
+	if (rthc_report_new(&ctx->report) < 0 || rthc_report_init_results(ctx->report) < 0)
+		return fail_early(&ctx->opts, RTHC_EXIT_SOFTWARE, "out of memory", false);
+	rep = ctx->report;
+	rep->facts = ctx->facts;
+	rep->run_mode = RTHC_RUNMODE_AUDIT;
+	rep->guest = ctx->guest;
+	rep->root = strdup(rthc_host_root(ctx->host));
+	rep->live = rthc_host_is_live(ctx->host);
+	rep->privileged = geteuid() == 0;
+	rep->fail_on = ctx->opts.fail_on;
+	if (!rep->live)
+		rthc_report_diag(rep, RTHC_DIAG_NOTE, "auditing the tree %s, not the running system: checks that "
+						      "need the live kernel are skipped", rep->root);
+	if (rep->live && !rep->privileged)
+		rthc_report_diag(rep, RTHC_DIAG_WARNING, "not running as root: some interfaces are unreadable "
+							"and their checks report error");
+	if (ctx->opts.mode == RTHC_MODEOPT_AUTO && ctx->facts->virt.evidence)
+		rthc_report_diag(rep, RTHC_DIAG_NOTE, "guest mode: %s", ctx->facts->virt.evidence);
+
+	rthc_run_checks(ctx);
+	rthc_report_finalize(rep);
+
+	code = rep->exit_code;
+	r = rthc_render(rep, ctx->opts.format, stdout, flags);
+	if (r == -EOPNOTSUPP)
+		return fail_early(&ctx->opts, RTHC_EXIT_USAGE, "this output format is not available in this build",
+				  false);
+	if (r < 0 || fflush(stdout) != 0) {
+		rthc_log_errno(r < 0 ? r : -errno, "cannot write the report to stdout");
+		return RTHC_EXIT_CANTCREAT;
+	}
+	for (size_t i = 0; i < ctx->opts.noutputs; i++) {
+		r = rthc_sink_write(rep, &ctx->opts.outputs[i], flags);
+		if (r < 0) {
+			rthc_log_errno(r, "cannot write %s", ctx->opts.outputs[i].path);
+			code = RTHC_EXIT_CANTCREAT;
+		}
+	}
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	struct rthc_ctx ctx = {0};
+	char err[512];
+	bool done;
+	int code;
+
+	code = rthc_cli_parse(argc, argv, &ctx.opts, err, sizeof(err));
+	if (code) {
+		code = fail_early(&ctx.opts, code, err, true);
+		goto out;
+	}
+	code = info_actions(&ctx.opts, &done);
+	if (done)
+		goto out;
+	if (rthc_cli_validate_ids(&ctx.opts, err, sizeof(err))) {
+		code = fail_early(&ctx.opts, RTHC_EXIT_USAGE, err, false);
+		goto out;
+	}
+	for (size_t i = 0; i < ctx.opts.noutputs; i++)
+		if (!rthc_render_supported(ctx.opts.outputs[i].format)) {
+			code = fail_early(&ctx.opts, RTHC_EXIT_USAGE, "an -o format is not available in this build",
+					  false);
+			goto out;
+		}
+	if (!rthc_render_supported(ctx.opts.format)) {
+		code = fail_early(&ctx.opts, RTHC_EXIT_USAGE, "this output format is not available in this build",
+				  false);
+		goto out;
+	}
+	if (ctx.opts.action != RTHC_RUN_AUDIT || ctx.opts.profile || ctx.opts.snapshot) {
+		code = fail_early(&ctx.opts, RTHC_EXIT_USAGE,
+				  "profiles, --apply, --rollback and --snapshot are not available in this build", false);
+		goto out;
+	}
+	code = open_host(&ctx);
+	if (code)
+		goto out;
+	code = audit(&ctx);
+out:
+	rthc_report_free(ctx.report);
+	rthc_facts_free(ctx.facts);
+	rthc_host_free(ctx.host);
+	rthc_opts_done(&ctx.opts);
+	if (fclose(stdout) != 0 && code < RTHC_EXIT_USAGE)
+		code = RTHC_EXIT_CANTCREAT;
+	return code;
+}
