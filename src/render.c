@@ -8,8 +8,8 @@
 static const struct rthc_renderer renderers[] = {
 	{RTHC_FORMAT_TEXT, rthc_render_text},
 	{RTHC_FORMAT_JSON, rthc_render_json},
-	{RTHC_FORMAT_JUNIT, NULL},
-	{RTHC_FORMAT_PROMETHEUS, NULL},
+	{RTHC_FORMAT_JUNIT, rthc_render_junit},
+	{RTHC_FORMAT_PROMETHEUS, rthc_render_prometheus},
 };
 
 static const char *const format_names[_RTHC_FORMAT_MAX] = {

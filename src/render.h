@@ -30,6 +30,8 @@ bool rthc_render_supported(enum rthc_format format);
 
 int rthc_render_text(const struct rthc_report *rep, FILE *f, unsigned flags);
 int rthc_render_json(const struct rthc_report *rep, FILE *f, unsigned flags);
+int rthc_render_junit(const struct rthc_report *rep, FILE *f, unsigned flags);
+int rthc_render_prometheus(const struct rthc_report *rep, FILE *f, unsigned flags);
 
 /*
  * The JSON document for a run that ended before a report existed (exit >= 64): schema_version,
