@@ -214,6 +214,29 @@ static int set_action(struct rthc_opts *o, enum rthc_action_opt a, char *errbuf,
 	return 0;
 }
 
+/*
+ * The format the command line asks for, last one wins, found before parsing: a usage error
+ * must still give a JSON document on stdout when --json comes after the bad option.
+ */
+static enum rthc_format requested_format(int argc, char **argv)
+{
+	enum rthc_format f = RTHC_FORMAT_TEXT;
+
+	for (int i = 1; i < argc && !streq(argv[i], "--"); i++) {
+		const char *v = NULL;
+
+		if (streq(argv[i], "--json"))
+			v = "json";
+		else if (strneq(argv[i], "--format=", 9))
+			v = argv[i] + 9;
+		else if (streq(argv[i], "--format") && i + 1 < argc)
+			v = argv[++i];
+		if (v && rthc_format_from_string(v) >= 0)
+			f = rthc_format_from_string(v);
+	}
+	return f;
+}
+
 int rthc_cli_parse(int argc, char **argv, struct rthc_opts *o, char *errbuf, size_t errlen)
 {
 	bool no_color = false, fail_on_set = false;
@@ -221,10 +244,11 @@ int rthc_cli_parse(int argc, char **argv, struct rthc_opts *o, char *errbuf, siz
 	int c, r = 0;
 
 	memset(o, 0, sizeof(*o));
-	o->format = RTHC_FORMAT_TEXT;
+	o->format = requested_format(argc, argv);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:qvhV", longopts, NULL)) != -1) {
+	/* The leading ':' makes getopt return ':' for a missing argument. */
+	while ((c = getopt_long(argc, argv, "+:o:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT:
 			r = replace(&o->root, optarg);
@@ -351,9 +375,12 @@ int rthc_cli_parse(int argc, char **argv, struct rthc_opts *o, char *errbuf, siz
 			return usage_err(errbuf, errlen, "option '%s' requires an argument", argv[optind - 1]);
 		case '?':
 		default:
-			if (optopt && optopt < 0x100)
-				return usage_err(errbuf, errlen, "invalid option -- '%c'", optopt);
-			return usage_err(errbuf, errlen, "unrecognized option '%s'", argv[optind - 1]);
+			if (strneq(argv[optind - 1], "--", 2) && strchr(argv[optind - 1], '=') && optopt)
+				return usage_err(errbuf, errlen, "option '%.*s' doesn't allow an argument",
+						 (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+			if (strneq(argv[optind - 1], "--", 2) || !optopt || optopt >= 0x100)
+				return usage_err(errbuf, errlen, "unrecognized option '%s'", argv[optind - 1]);
+			return usage_err(errbuf, errlen, "invalid option -- '%c'", optopt);
 		}
 		if (r < 0)
 			return usage_err(errbuf, errlen, "out of memory");

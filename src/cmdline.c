@@ -1,5 +1,4 @@
 /* Kernel command line parsing (see cmdline.h). */
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,113 +20,123 @@ struct rthc_cmdline *rthc_cmdline_free(struct rthc_cmdline *c)
 	return NULL;
 }
 
-/*
- * One parameter from *pos, as next_arg() does: returns the end of the token and sets the key and
- * value spans. Quotes are kept in the token and removed by the caller as the kernel removes them.
- */
-static int add_param(struct rthc_cmdline *c, const char *tok, size_t len)
+static char *skip_spaces(char *p)
 {
-	struct rthc_cmdline_param *p;
-	size_t equals = 0, keylen;
-	bool in_quote = false, quoted = false;
-	char *key, *val = NULL;
+	while (rthc_kernel_isspace(*p))
+		p++;
+	return p;
+}
 
-	if (tok[0] == '"') {
-		tok++;
-		len--;
+/*
+ * lib/cmdline.c next_arg(), on a scratch copy: splits off one parameter in place and returns the
+ * start of the next. White space separates parameters except inside double quotes (a quote
+ * toggles, it cannot be escaped); the first '=' (not at the very start) splits key and value; a
+ * leading quote of the value, or of the whole parameter, is dropped together with a quote that
+ * ends the parameter.
+ */
+static char *next_arg(char *args, char **param, char **val)
+{
+	size_t i, equals = 0;
+	bool in_quote = false, quoted = false;
+
+	if (*args == '"') {
+		args++;
 		in_quote = quoted = true;
 	}
-	for (size_t i = 0; i < len; i++) {
-		if (equals == 0 && tok[i] == '=')
+	for (i = 0; args[i]; i++) {
+		if (rthc_kernel_isspace(args[i]) && !in_quote)
+			break;
+		if (equals == 0 && args[i] == '=')
 			equals = i;
-		if (tok[i] == '"')
+		if (args[i] == '"')
 			in_quote = !in_quote;
 	}
-	keylen = equals ? equals : len;
-	if (!equals && quoted && keylen > 0 && tok[keylen - 1] == '"')
-		keylen--;
-	key = strndup(tok, keylen);
-	if (!key)
-		return -ENOMEM;
-	if (equals) {
-		const char *v = tok + equals + 1;
-		size_t vlen = len - equals - 1;
-
-		if (vlen > 0 && v[0] == '"') {
-			v++;
-			vlen--;
-			if (vlen > 0 && v[vlen - 1] == '"')
-				vlen--;
-		} else if (quoted && vlen > 0 && v[vlen - 1] == '"') {
-			vlen--;
+	*param = args;
+	if (!equals) {
+		*val = NULL;
+	} else {
+		args[equals] = '\0';
+		*val = args + equals + 1;
+		if (**val == '"') {
+			(*val)++;
+			if (args[i - 1] == '"')
+				args[i - 1] = '\0';
 		}
-		val = strndup(v, vlen);
-		if (!val) {
-			free(key);
+	}
+	if (quoted && i > 0 && args[i - 1] == '"')
+		args[i - 1] = '\0';
+	if (args[i]) {
+		args[i] = '\0';
+		return skip_spaces(args + i + 1);
+	}
+	return args + i;
+}
+
+static int add_param(struct rthc_cmdline *c, const char *key, const char *value)
+{
+	struct rthc_cmdline_param *p;
+	char *k, *v = NULL;
+
+	k = strdup(key);
+	if (!k)
+		return -ENOMEM;
+	if (value) {
+		v = strdup(value);
+		if (!v) {
+			free(k);
 			return -ENOMEM;
 		}
 	}
 	p = realloc(c->params, (c->nparams + 1) * sizeof(*p));
 	if (!p) {
-		free(key);
-		free(val);
+		free(k);
+		free(v);
 		return -ENOMEM;
 	}
 	c->params = p;
-	c->params[c->nparams].key = key;
-	c->params[c->nparams].value = val;
+	c->params[c->nparams].key = k;
+	c->params[c->nparams].value = v;
 	c->nparams++;
 	return 0;
 }
 
 int rthc_cmdline_parse(const char *line, struct rthc_cmdline **ret)
 {
+	_cleanup_free_ char *scratch = NULL;
 	struct rthc_cmdline *c;
-	const char *p;
+	bool kernel = true;
+	char *p;
 	size_t n;
 	int r;
 
+	if (!line)
+		return -EINVAL;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	n = strlen(line);
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\0'))
+	while (n > 0 && line[n - 1] == '\n')
 		n--;
 	c->raw = strndup(line, n);
-	if (!c->raw) {
+	scratch = strndup(line, n);
+	if (!c->raw || !scratch) {
 		rthc_cmdline_free(c);
 		return -ENOMEM;
 	}
-	p = c->raw;
-	for (;;) {
-		const char *start;
-		bool in_quote = false;
+	/* kernel/params.c parse_args(): parameters up to "--" are the kernel's, the rest init's. */
+	for (p = skip_spaces(scratch); *p;) {
+		char *key, *val;
 
-		while (isspace((unsigned char)*p))
-			p++;
-		if (!*p)
-			break;
-		start = p;
-		for (; *p; p++) {
-			if (isspace((unsigned char)*p) && !in_quote)
-				break;
-			if (*p == '"')
-				in_quote = !in_quote;
+		p = next_arg(p, &key, &val);
+		if (!kernel) {
+			c->ninit++;
+			continue;
 		}
-		if (p - start == 2 && strneq(start, "--", 2)) {
-			/* Everything after "--" belongs to init. */
-			while (*p) {
-				while (isspace((unsigned char)*p))
-					p++;
-				if (!*p)
-					break;
-				c->ninit++;
-				while (*p && !isspace((unsigned char)*p))
-					p++;
-			}
-			break;
+		if (!val && streq(key, "--")) {
+			kernel = false;
+			continue;
 		}
-		r = add_param(c, start, (size_t)(p - start));
+		r = add_param(c, key, val);
 		if (r < 0) {
 			rthc_cmdline_free(c);
 			return r;
@@ -195,7 +204,7 @@ int rthc_cmdline_parse_isolcpus(const char *value, unsigned nbits, unsigned *fla
 	 * "Skipped unknown flag"); one with other characters makes the kernel ignore isolcpus=.
 	 * With no known flag at all, the kernel assumes "domain" (and only then).
 	 */
-	while (isalpha((unsigned char)*p)) {
+	while (rthc_kernel_isalpha(*p)) {
 		bool found = false;
 
 		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -213,10 +222,10 @@ int rthc_cmdline_parse_isolcpus(const char *value, unsigned nbits, unsigned *fla
 		if (found)
 			continue;
 		for (; *p && *p != ','; p++)
-			if (!isalpha((unsigned char)*p) && *p != '_')
-				return -EINVAL;
+			if (!rthc_kernel_isalpha(*p) && *p != '_')
+				goto invalid;
 		if (!*p)
-			return -EINVAL;
+			goto invalid; /* a flag without "," and list: the kernel reads past it */
 		p++;
 	}
 	if (!f) {
@@ -228,4 +237,9 @@ int rthc_cmdline_parse_isolcpus(const char *value, unsigned nbits, unsigned *fla
 		names_out[nnames] = NULL;
 	*flags = f;
 	return rthc_cpuset_parse_list(cpus, p, nbits);
+invalid:
+	if (names_out)
+		names_out[0] = NULL;
+	*flags = 0;
+	return -EINVAL;
 }

@@ -1,8 +1,15 @@
 /*
- * The kernel command line, split with the kernel's own rules (lib/cmdline.c next_arg()):
- * white space separates parameters except inside double quotes, `key=value` splits at the first
- * '=', a quoted value has its quotes removed, and `--` ends the kernel's parameters (the rest go to
- * init). Parameter names compare with '-' and '_' as equal (kernel/params.c parameq()).
+ * The kernel command line, split with the kernel's own rules (lib/cmdline.c next_arg(),
+ * kernel/params.c parse_args()): white space (the kernel's isspace(), Latin-1) separates
+ * parameters except inside double quotes, which toggle and cannot be escaped; `key=value` splits
+ * at the first '=' (not at the very start); a value that starts with a quote loses it and a
+ * quote that ends the parameter, as does a parameter that starts with one; `--` (after quote
+ * removal, without '=') ends the kernel's parameters, the rest go to init. Parameter names
+ * compare with '-' and '_' as equal (parameq()).
+ *
+ * Lookups return the last occurrence, which is what most parameters keep. isolcpus= and
+ * nohz_full= are different: the kernel keeps the first and ignores a later one that names other
+ * CPUs; the isolation facts (facts-isolation.c) model that.
  */
 #pragma once
 
@@ -44,12 +51,15 @@ enum {
 
 /*
  * Split an isolcpus= value into flags and the CPU list as housekeeping_isolcpus_setup() does:
- * leading "nohz," "domain," "managed_irq," flags; unknown alphabetic flags are skipped; with no
- * known flag, "domain" is implied (only then: "managed_irq,2-3" does not isolate domains).
+ * while the value starts with a letter, a "nohz," "domain," or "managed_irq," flag (exact case)
+ * is taken and any other word of letters and '_' up to a ',' is skipped; with no known flag,
+ * "domain" is implied (only then: "managed_irq,2-3" does not isolate domains).
  * names_out, if not NULL, receives the flag names in the order given (at most 3, NULL-terminated,
- * so it must hold 4 entries); an implied "domain" is listed. A flag with characters other than
- * letters and '_' is -EINVAL (the kernel ignores the whole parameter). The list is parsed with
- * rthc_cpuset_parse_list(..., nbits).
+ * so it must hold 4 entries); an implied "domain" is listed. -EINVAL, with *flags 0 and no names,
+ * for a word with other characters (the kernel ignores the whole parameter) or a word without a
+ * ',' after it, which includes a list that starts with "N" or "all" (the kernel reads them as
+ * flags). The list is then parsed with rthc_cpuset_parse_list(..., nbits); its errors are
+ * returned with *flags and the names set.
  */
 int rthc_cmdline_parse_isolcpus(const char *value, unsigned nbits, unsigned *flags,
 				const char **names_out, struct rthc_cpuset *cpus);

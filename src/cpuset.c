@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cpuset.h"
 #include "macro.h"
@@ -212,10 +213,30 @@ bool rthc_cpuset_intersects(const struct rthc_cpuset *a, const struct rthc_cpuse
 	return false;
 }
 
-/* --- cpulist parsing, following lib/bitmap.c --- */
+/* --- the kernel's character classes (lib/ctype.c: Latin-1) --- */
 
+bool rthc_kernel_isspace(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u == ' ' || (u >= '\t' && u <= '\r') || u == 0xa0;
+}
+
+bool rthc_kernel_isalpha(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z'))
+		return true;
+	return u >= 0xc0 && u != 0xd7 && u != 0xf7;
+}
+
+/* --- cpulist parsing, following lib/bitmap.c (bitmap_parselist) --- */
+
+/* Region a-b:off/group_len, as struct region of lib/bitmap.c. */
 struct region {
 	unsigned start, end, off, group_len, nbits;
+	bool have_last; /* nbits is known, so "N" and "all" have a meaning */
 };
 
 static bool end_of_str(char c)
@@ -225,7 +246,7 @@ static bool end_of_str(char c)
 
 static bool end_of_region_only(char c)
 {
-	return isspace((unsigned char)c) || c == ',';
+	return rthc_kernel_isspace(c) || c == ',';
 }
 
 static bool end_of_region(char c)
@@ -233,50 +254,58 @@ static bool end_of_region(char c)
 	return end_of_region_only(c) || end_of_str(c);
 }
 
-/* Returns the position after the number, or NULL with *err set. */
-static const char *getnum(const char *str, unsigned *num, unsigned lastbit, bool have_last, int *err)
+/* bitmap_getnum(): "N" or a decimal number; returns the position after it, or NULL with *err. */
+static const char *getnum(const char *str, unsigned *num, const struct region *r, int *err)
 {
 	unsigned long long n = 0;
+	bool overflow = false;
 	const char *p = str;
 
 	if (*p == 'N') {
-		if (!have_last) {
+		if (!r->have_last) {
 			*err = -EINVAL;
 			return NULL;
 		}
-		*num = lastbit;
+		*num = r->nbits - 1;
 		return p + 1;
 	}
-	if (!isdigit((unsigned char)*p)) {
+	for (; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (unsigned)(*p - '0');
+		if (n > UINT_MAX) {
+			overflow = true; /* keep consuming digits, as _parse_integer() does */
+			n = UINT_MAX + 1ull;
+		}
+	}
+	if (p == str) {
 		*err = -EINVAL;
 		return NULL;
 	}
-	for (; isdigit((unsigned char)*p); p++) {
-		n = n * 10 + (unsigned)(*p - '0');
-		if (n > UINT_MAX) {
-			*err = -EOVERFLOW;
-			return NULL;
-		}
+	if (overflow) {
+		*err = -EOVERFLOW;
+		return NULL;
 	}
 	*num = (unsigned)n;
 	return p;
 }
 
-static const char *parse_region(const char *str, struct region *r, bool have_last, int *err)
+/*
+ * bitmap_parse_region(): returns the position after the region (NULL with *err 0 at the end of
+ * the string). As in the kernel, nothing is checked after a "/GROUP" number: the next region
+ * starts right there, so "0-3:1/2N" is 0,2 and N, and "0-3:1/2x" fails on "x".
+ */
+static const char *parse_region(const char *str, struct region *r, int *err)
 {
-	unsigned lastbit = r->nbits - 1;
-
-	if (strneq(str, "all", 3)) {
-		if (!have_last) {
+	if (strncasecmp(str, "all", 3) == 0) {
+		if (!r->have_last) {
 			*err = -EINVAL;
 			return NULL;
 		}
 		r->start = 0;
-		r->end = lastbit;
+		r->end = r->nbits - 1;
 		str += 3;
 		goto check_pattern;
 	}
-	str = getnum(str, &r->start, lastbit, have_last, err);
+	str = getnum(str, &r->start, r, err);
 	if (!str)
 		return NULL;
 	if (end_of_region(*str))
@@ -285,7 +314,7 @@ static const char *parse_region(const char *str, struct region *r, bool have_las
 		*err = -EINVAL;
 		return NULL;
 	}
-	str = getnum(str + 1, &r->end, lastbit, have_last, err);
+	str = getnum(str + 1, &r->end, r, err);
 	if (!str)
 		return NULL;
 
@@ -296,28 +325,21 @@ check_pattern:
 		*err = -EINVAL;
 		return NULL;
 	}
-	str = getnum(str + 1, &r->off, lastbit, have_last, err);
+	str = getnum(str + 1, &r->off, r, err);
 	if (!str)
 		return NULL;
 	if (*str != '/') {
 		*err = -EINVAL;
 		return NULL;
 	}
-	str = getnum(str + 1, &r->group_len, lastbit, have_last, err);
-	if (!str)
-		return NULL;
-	if (!end_of_region(*str)) {
-		*err = -EINVAL;
-		return NULL;
-	}
-	return str;
+	return getnum(str + 1, &r->group_len, r, err);
 
 no_end:
 	r->end = r->start;
 no_pattern:
 	r->off = r->end + 1;
 	r->group_len = r->end + 1;
-	return str;
+	return end_of_str(*str) ? NULL : str;
 }
 
 static int check_region(const struct region *r)
@@ -336,7 +358,7 @@ static int set_region(struct rthc_cpuset *s, const struct region *r)
 		int ret;
 
 		if (r->off == 0)
-			continue;
+			break;
 		if (last > r->end)
 			last = r->end;
 		ret = rthc_cpuset_set_range(s, (unsigned)start, (unsigned)last);
@@ -348,20 +370,24 @@ static int set_region(struct rthc_cpuset *s, const struct region *r)
 
 int rthc_cpuset_parse_list(struct rthc_cpuset *s, const char *str, unsigned nbits)
 {
-	struct region r = {.nbits = nbits ? nbits : RTHC_CPUSET_MAX_CPUS};
-	bool have_last = nbits > 0;
+	struct region r = {
+		.nbits = nbits ? nbits : RTHC_CPUSET_MAX_CPUS,
+		.have_last = nbits > 0,
+	};
 	int err = 0;
 
 	rthc_cpuset_zero(s);
 	if (!str)
 		return -EINVAL;
-	for (;;) {
+	while (str) {
+		/* bitmap_find_region(): commas and white space may lead a region. */
 		while (end_of_region_only(*str))
 			str++;
 		if (end_of_str(*str))
-			break;
-		str = parse_region(str, &r, have_last, &err);
-		if (!str)
+			return 0;
+		err = 0;
+		str = parse_region(str, &r, &err);
+		if (err < 0)
 			goto fail;
 		err = check_region(&r);
 		if (err < 0)
@@ -370,85 +396,99 @@ int rthc_cpuset_parse_list(struct rthc_cpuset *s, const char *str, unsigned nbit
 		if (err < 0)
 			goto fail;
 	}
-	/* The kernel stops at the first newline; anything but white space after it is garbage. */
-	if (*str == '\n') {
-		for (str++; *str; str++)
-			if (!isspace((unsigned char)*str)) {
-				err = -EINVAL;
-				goto fail;
-			}
-	}
 	return 0;
 fail:
 	rthc_cpuset_zero(s);
 	return err;
 }
 
+/* --- hex masks, following lib/bitmap.c (bitmap_parse) --- */
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = (char)tolower((unsigned char)c);
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
 	return -1;
 }
 
-int rthc_cpuset_parse_mask(struct rthc_cpuset *s, const char *str)
+/*
+ * bitmap_get_x32_reverse(): one 32-bit chunk read backwards from str[*end]; *end moves before it.
+ * Like the kernel, a ninth character that is neither a hex digit nor a separator is consumed
+ * without complaint.
+ */
+static int get_x32_reverse(const char *str, long *end, uint32_t *num)
 {
-	size_t len, ngroups = 1;
-	const char *end;
-	int r;
+	uint32_t v = 0;
+
+	for (unsigned i = 0; i < 32; i += 4) {
+		int c = hexval(str[(*end)--]);
+
+		if (c < 0)
+			return -EINVAL;
+		v |= (uint32_t)c << i;
+		if (*end < 0 || end_of_region_only(str[*end]))
+			goto out;
+	}
+	if (hexval(str[(*end)--]) >= 0)
+		return -EOVERFLOW;
+out:
+	*num = v;
+	return 0;
+}
+
+int rthc_cpuset_parse_mask_n(struct rthc_cpuset *s, const char *str, unsigned nbits)
+{
+	unsigned limit = nbits ? nbits : RTHC_CPUSET_MAX_CPUS;
+	unsigned chunks = (limit + 31) / 32, chunk;
+	const char *nl;
+	long end;
+	int r = 0;
 
 	rthc_cpuset_zero(s);
 	if (!str)
 		return -EINVAL;
-	len = strlen(str);
-	while (len > 0 && isspace((unsigned char)str[len - 1]))
-		len--;
-	if (len == 0)
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++)
-		if (str[i] == ',')
-			ngroups++;
-	if (ngroups > RTHC_CPUSET_MAX_CPUS / 32)
-		return -EINVAL;
+	nl = strchrnul(str, '\n');
+	end = (long)(nl - str) - 1;
+	for (chunk = 0;; chunk++) {
+		uint32_t v;
 
-	/* Walk groups from the least significant (last) one. */
-	end = str + len;
-	for (size_t g = 0; g < ngroups; g++) {
-		const char *start = end;
-		uint32_t v = 0;
-		int nd = 0;
-
-		while (start > str && start[-1] != ',')
-			start--;
-		if (start == end || end - start > 8)
-			goto einval;
-		for (const char *p = start; p < end; p++) {
-			int h = hexval(*p);
-
-			if (h < 0)
-				goto einval;
-			v = (v << 4) | (uint32_t)h;
-			nd++;
+		while (end >= 0 && end_of_region_only(str[end]))
+			end--;
+		if (end < 0)
+			break;
+		if (chunk >= chunks) {
+			r = -EOVERFLOW;
+			goto fail;
 		}
-		for (unsigned b = 0; b < 32; b++) {
-			if (!(v & (UINT32_C(1) << b)))
+		r = get_x32_reverse(str, &end, &v);
+		if (r < 0)
+			goto fail;
+		for (unsigned b = 0; v; b++, v >>= 1) {
+			if (!(v & 1))
 				continue;
-			r = rthc_cpuset_set(s, (unsigned)(g * 32 + b));
-			if (r < 0) {
-				rthc_cpuset_zero(s);
-				return r;
-			}
+			r = rthc_cpuset_set(s, chunk * 32 + b);
+			if (r < 0)
+				goto fail;
 		}
-		(void)nd;
-		end = start > str ? start - 1 : start;
+	}
+	/* The last chunk may not name bits past nbits. */
+	if (rthc_cpuset_last(s) >= (int)limit) {
+		r = -EOVERFLOW;
+		goto fail;
 	}
 	return 0;
-einval:
+fail:
 	rthc_cpuset_zero(s);
-	return -EINVAL;
+	return r;
+}
+
+int rthc_cpuset_parse_mask(struct rthc_cpuset *s, const char *str)
+{
+	return rthc_cpuset_parse_mask_n(s, str, 0);
 }
 
 int rthc_cpuset_format_list(const struct rthc_cpuset *s, char **ret)

@@ -46,21 +46,36 @@ bool rthc_cpuset_subset(const struct rthc_cpuset *a, const struct rthc_cpuset *b
 bool rthc_cpuset_intersects(const struct rthc_cpuset *a, const struct rthc_cpuset *b);
 
 /*
- * Parse a cpulist with the kernel's rules (lib/bitmap.c bitmap_parselist()): groups separated by
- * commas or white space, each "A", "A-B", "A-B:USED/GROUP", "all" or "all:USED/GROUP"; "N" stands for
- * the last CPU (nbits - 1). nbits is the number of CPU IDs the list may name (nr_cpu_ids); 0 means
- * unknown, in which case RTHC_CPUSET_MAX_CPUS bounds the list and "N"/"all" are rejected.
- * Returns 0, -EINVAL (syntax), -ERANGE (a CPU >= nbits), -EOVERFLOW (number too large), -ENOMEM.
- * The set is cleared first; on error it is left empty.
+ * Parse a cpulist exactly as the kernel does (lib/bitmap.c bitmap_parselist()): regions separated
+ * by commas or white space (empty regions allowed), each "A", "A-B", "A-B:USED/GROUP", "all" (any
+ * case) or "all:USED/GROUP"; "N" stands for the last CPU (nbits - 1). The list ends at the end of
+ * the string or at a newline right after a region (the rest is ignored, as the kernel does;
+ * elsewhere a newline is white space). nbits is the number of CPU IDs the list may name
+ * (nr_cpu_ids); 0 means unknown, in which case RTHC_CPUSET_MAX_CPUS bounds the list and
+ * "N"/"all" are rejected (-EINVAL).
+ * Returns 0, -EINVAL (syntax, A > B, GROUP 0, USED > GROUP), -ERANGE (a CPU >= nbits),
+ * -EOVERFLOW (a number above UINT_MAX), -ENOMEM. The set is cleared first; on error it is empty
+ * (the kernel would keep the regions before the bad one).
  */
 int rthc_cpuset_parse_list(struct rthc_cpuset *s, const char *str, unsigned nbits);
 
 /*
- * Parse a hex mask as in smp_affinity or node cpumap files: comma-separated groups of up to eight
- * hex digits, most significant group first, any number of groups; trailing white space allowed.
- * Returns 0, -EINVAL, -ENOMEM. On error the set is left empty.
+ * Parse a hex mask as the kernel does (lib/bitmap.c bitmap_parse()), as in smp_affinity or node
+ * cpumap files: groups of up to eight hex digits (either case), separated by commas or white
+ * space, most significant group first, any number of groups ("", ",", "1,,5" are allowed); a
+ * newline ends the mask. nbits as in rthc_cpuset_parse_list() (0: unknown).
+ * Returns 0, -EINVAL (bad character), -EOVERFLOW (a group of more than 8 digits, more groups than
+ * nbits needs, or a bit >= nbits), -ENOMEM. On error the set is left empty.
  */
-int rthc_cpuset_parse_mask(struct rthc_cpuset *s, const char *str);
+int rthc_cpuset_parse_mask_n(struct rthc_cpuset *s, const char *str, unsigned nbits);
+int rthc_cpuset_parse_mask(struct rthc_cpuset *s, const char *str); /* nbits unknown */
+
+/*
+ * The kernel's isspace()/isalpha() (lib/ctype.c, Latin-1, so 0xa0 is a space): the parsers
+ * split exactly where the kernel does.
+ */
+bool rthc_kernel_isspace(char c);
+bool rthc_kernel_isalpha(char c);
 
 /* Canonical cpulist ("0,2-5,7", "" for the empty set), malloc'd in *ret. */
 int rthc_cpuset_format_list(const struct rthc_cpuset *s, char **ret);

@@ -212,6 +212,7 @@ static void topology_done(struct rthc_topology *t)
 	free(t->nodes);
 	free(t->smt_control);
 	rthc_fact_err_done(&t->err);
+	rthc_fact_err_done(&t->bad);
 }
 
 static void isolation_done(struct rthc_isolation *i)
@@ -242,6 +243,8 @@ struct rthc_facts *rthc_facts_free(struct rthc_facts *f)
 	free(f->cpuinfo);
 	rthc_fact_err_done(&f->cpuinfo_err);
 	rthc_tasks_free(f->tasks);
+	if (f->irq_free)
+		f->irq_free(f->irq);
 	free(f);
 	return NULL;
 }

@@ -47,8 +47,9 @@ struct rthc_kernel_facts {
 struct rthc_cpu {
 	unsigned id;
 	bool online;
-	bool has_topology; /* topology/ directory readable */
+	bool has_topology; /* topology/ directory readable, or ids from /proc/cpuinfo (old x86) */
 	int package, die, core, node; /* -1 when unknown */
+	int book, drawer;  /* s390 book_id/drawer_id; -1 elsewhere */
 	bool has_siblings;
 	int siblings_err; /* < 0: sibling files present but unreadable or garbage */
 	struct rthc_cpuset siblings; /* SMT siblings including the CPU itself */
@@ -66,7 +67,14 @@ struct rthc_topology {
 	size_t ncpus;
 	struct rthc_node *nodes; /* owned; ascending id */
 	size_t nnodes;
-	unsigned sockets, cores, threads_per_core; /* 0 when unknown */
+	/*
+	 * Among online CPUs: sockets = distinct packages, cores = distinct physical cores, each
+	 * identified by its sibling set (package_cpus/core_siblings, thread_siblings/core_cpus) as
+	 * lscpu does, else by its ids (drawer, book, package, die, core), so that ids that are
+	 * missing (-1) or only unique within a book (s390) or cluster (RISC-V) still count right.
+	 * threads_per_core = the largest thread sibling set. 0 when unknown.
+	 */
+	unsigned sockets, cores, threads_per_core;
 	int smt_active;    /* 1, 0, or -1 when unknown */
 	char *smt_control; /* owned; /sys/devices/system/cpu/smt/control or NULL */
 	struct rthc_fact_err err; /* CPUs could not be enumerated at all */
@@ -78,6 +86,8 @@ struct rthc_cmdline_cpus {
 	bool present;
 	int err;            /* parse error (the kernel ignores such a parameter) */
 	struct rthc_cpuset cpus;
+	bool refused;       /* isolcpus=/nohz_full=: an occurrence naming other CPUs than an earlier
+			     * isolcpus=/nohz_full= was ignored by the kernel ("must match") */
 };
 
 /* A sysfs CPU list: state 1 read, 0 absent, < 0 error. */
@@ -119,6 +129,14 @@ struct rthc_virt {
 	enum rthc_virt_role role;
 	enum rthc_hypervisor hypervisor;
 	char *evidence; /* owned; what decided it, or NULL */
+	const char *evidence_source; /* static: the file (or "CPUID") behind the evidence, or NULL */
+	/* Live x86: the CPUID 0x40000000 vendor signature when the hypervisor bit is set, else "". */
+	char signature[13];
+	/*
+	 * Static: why a host still names a hypervisor (Xen dom0, the Hyper-V root partition, a Xen
+	 * domain whose dom0/domU role cannot be read), or NULL. The evidence stays NULL for a host.
+	 */
+	const char *host_note;
 };
 
 struct rthc_facts {
@@ -130,6 +148,10 @@ struct rthc_facts {
 	char *cpuinfo;  /* owned /proc/cpuinfo text, NULL if unreadable */
 	struct rthc_fact_err cpuinfo_err;
 	struct rthc_tasks *tasks; /* owned; gathered on first use (rthc_facts_tasks) */
+	/* IRQ state of the irq checks (checks/irq-state.c), gathered on first use so that the large
+	 * /proc/interrupts is read once per run; freed by irq_free in rthc_facts_free(). */
+	void *irq;
+	void (*irq_free)(void *irq);
 };
 
 int rthc_facts_gather(struct rthc_host *h, struct rthc_facts **ret);

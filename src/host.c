@@ -1,6 +1,5 @@
 /* The host accessor (see host.h). */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -13,36 +12,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
-#include <zlib.h>
 
 #include "cpuset.h"
+#include "host-internal.h"
 #include "host.h"
 #include "strbuf.h"
-
-struct entry {
-	char *path; /* owned; as on the target ("/proc/cmdline") */
-	unsigned opens;
-	int err;
-	bool dir;
-	bool cached;
-	int cache_err; /* cached result of a whole-file read */
-	char *data;    /* owned cached contents */
-	size_t len;
-	unsigned inject_ops;
-	int inject_err;
-};
-
-struct rthc_host {
-	char *root; /* owned */
-	int rootfd;
-	bool live;
-	bool have_openat2;
-	struct entry *tab; /* open-addressing hash table, owned */
-	size_t cap, used;
-	size_t *order_idx; /* indices into tab, in first-open order (updated on rehash) */
-	size_t norder, order_cap;
-	struct rthc_host_log_entry *log; /* built on demand, owned */
-};
 
 static uint64_t hash(const char *s)
 {
@@ -87,7 +61,7 @@ static int rehash(struct rthc_host *h)
 }
 
 /* Find the entry for path, creating it if create. */
-static struct entry *lookup(struct rthc_host *h, const char *path, bool create)
+struct entry *rthc_host_entry(struct rthc_host *h, const char *path, bool create)
 {
 	size_t i;
 
@@ -113,9 +87,9 @@ static struct entry *lookup(struct rthc_host *h, const char *path, bool create)
 	return &h->tab[i];
 }
 
-static void log_open(struct rthc_host *h, struct entry *e, int err, bool dir)
+static void log_append(struct rthc_host *h, struct entry *e)
 {
-	if (e->opens == 0) {
+	if (e->opens == 0 && !e->touched) {
 		if (h->norder == h->order_cap) {
 			size_t nc = h->order_cap ? h->order_cap * 2 : 256;
 			size_t *n = realloc(h->order_idx, nc * sizeof(*n));
@@ -127,9 +101,28 @@ static void log_open(struct rthc_host *h, struct entry *e, int err, bool dir)
 		}
 		h->order_idx[h->norder++] = (size_t)(e - h->tab);
 	}
+}
+
+void rthc_host_log_open(struct rthc_host *h, struct entry *e, int err, bool dir)
+{
+	log_append(h, e);
 	e->opens++;
 	e->err = err;
 	e->dir = dir;
+}
+
+/*
+ * Record a path that was looked at without being opened for reading (exists, is_dir, readlink)
+ * and found: --snapshot must reproduce it. It does not count as an open.
+ */
+void rthc_host_log_touch(struct rthc_host *h, const char *path)
+{
+	struct entry *e = rthc_host_entry(h, path, true);
+
+	if (!e)
+		return; /* best effort, as the rest of the log */
+	log_append(h, e);
+	e->touched = true;
 }
 
 int rthc_host_new(const char *root, struct rthc_host **ret)
@@ -167,6 +160,7 @@ struct rthc_host *rthc_host_free(struct rthc_host *h)
 	for (size_t i = 0; i < h->cap; i++) {
 		free(h->tab[i].path);
 		free(h->tab[i].data);
+		free(h->tab[i].names);
 	}
 	free(h->tab);
 	free(h->order_idx);
@@ -188,7 +182,7 @@ const char *rthc_host_root(const struct rthc_host *h)
 	return h->root;
 }
 
-static const char *rel(const char *path)
+const char *rthc_host_relpath(const char *path)
 {
 	while (*path == '/')
 		path++;
@@ -196,7 +190,7 @@ static const char *rel(const char *path)
 }
 
 /* openat() relative to the root, confined to it when auditing a tree. */
-static int open_in_root(struct rthc_host *h, const char *path, int flags, mode_t mode)
+int rthc_host_openat(struct rthc_host *h, const char *path, int flags, mode_t mode)
 {
 	int fd;
 
@@ -207,23 +201,14 @@ static int open_in_root(struct rthc_host *h, const char *path, int flags, mode_t
 			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 		};
 
-		fd = (int)syscall(SYS_openat2, h->rootfd, rel(path), &how, sizeof(how));
+		fd = (int)syscall(SYS_openat2, h->rootfd, rthc_host_relpath(path), &how,
+				  sizeof(how));
 		if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
 			return fd < 0 ? -errno : fd;
 		h->have_openat2 = false; /* old kernel or seccomp: plain openat() */
 	}
-	fd = openat(h->rootfd, rel(path), flags | O_CLOEXEC, mode);
+	fd = openat(h->rootfd, rthc_host_relpath(path), flags | O_CLOEXEC, mode);
 	return fd < 0 ? -errno : fd;
-}
-
-int rthc_host_open(struct rthc_host *h, const char *path, int flags, mode_t mode)
-{
-	struct entry *e = lookup(h, path, false);
-
-	if (e && e->inject_err && (e->inject_ops & ((flags & O_ACCMODE) == O_RDONLY ? RTHC_HOST_OP_READ
-										  : RTHC_HOST_OP_WRITE)))
-		return e->inject_err;
-	return open_in_root(h, path, flags, mode);
 }
 
 static int read_fd(int fd, char **ret, size_t *len)
@@ -271,10 +256,10 @@ static int fill_cache(struct rthc_host *h, struct entry *e)
 
 	if (e->inject_err && (e->inject_ops & RTHC_HOST_OP_READ)) {
 		r = e->inject_err;
-		log_open(h, e, r, false);
+		rthc_host_log_open(h, e, r, false);
 		return r;
 	}
-	fd = open_in_root(h, e->path, O_RDONLY | O_NOCTTY, 0);
+	fd = rthc_host_openat(h, e->path, O_RDONLY | O_NOCTTY, 0);
 	if (fd < 0) {
 		r = fd;
 	} else {
@@ -286,7 +271,7 @@ static int fill_cache(struct rthc_host *h, struct entry *e)
 			r = read_fd(fd, &e->data, &e->len);
 		close(fd);
 	}
-	log_open(h, e, r, false);
+	rthc_host_log_open(h, e, r, false);
 	e->cached = true;
 	e->cache_err = r;
 	return r;
@@ -294,7 +279,7 @@ static int fill_cache(struct rthc_host *h, struct entry *e)
 
 int rthc_host_read_file(struct rthc_host *h, const char *path, char **ret, size_t *len)
 {
-	struct entry *e = lookup(h, path, true);
+	struct entry *e = rthc_host_entry(h, path, true);
 	char *copy;
 	int r;
 
@@ -446,14 +431,16 @@ int rthc_host_read_u64f(struct rthc_host *h, uint64_t *ret, const char *fmt, ...
 	return r < 0 ? r : rthc_host_read_u64(h, path, ret);
 }
 
-int rthc_host_read_cpulist(struct rthc_host *h, const char *path, unsigned nbits, struct rthc_cpuset *set)
+int rthc_host_read_cpulist(struct rthc_host *h, const char *path, unsigned nbits,
+			   struct rthc_cpuset *set)
 {
 	_cleanup_free_ char *s = NULL;
 	int r = rthc_host_read_str(h, path, &s);
 
 	if (r < 0)
 		return r;
-	if (streq(s, "(null)")) {
+	/* A NULL mask prints "(null)" right-aligned to the field width nr_cpu_ids (%*pbl). */
+	if (streq(s + strspn(s, " "), "(null)")) {
 		rthc_cpuset_zero(set);
 		return 0;
 	}
@@ -474,16 +461,17 @@ int rthc_host_read_cpumask(struct rthc_host *h, const char *path, struct rthc_cp
 
 int rthc_host_exists(struct rthc_host *h, const char *path)
 {
-	struct entry *e = lookup(h, path, false);
+	struct entry *e = rthc_host_entry(h, path, false);
 	int fd;
 
 	if (e && e->cached)
 		return e->cache_err == -ENOENT || e->cache_err == -ENOTDIR ? 0 : 1;
 	if (e && e->inject_err && (e->inject_ops & RTHC_HOST_OP_READ))
 		return e->inject_err == -ENOENT ? 0 : e->inject_err;
-	fd = open_in_root(h, path, O_PATH | O_NOFOLLOW, 0);
+	fd = rthc_host_openat(h, path, O_PATH | O_NOFOLLOW, 0);
 	if (fd >= 0) {
 		close(fd);
+		rthc_host_log_touch(h, path);
 		return 1;
 	}
 	return fd == -ENOENT || fd == -ENOTDIR ? 0 : fd;
@@ -503,19 +491,32 @@ int rthc_host_existsf(struct rthc_host *h, const char *fmt, ...)
 
 int rthc_host_is_dir(struct rthc_host *h, const char *path)
 {
-	int fd = open_in_root(h, path, O_PATH | O_DIRECTORY, 0);
+	int fd = rthc_host_openat(h, path, O_PATH | O_DIRECTORY, 0);
 
 	if (fd < 0)
 		return 0;
 	close(fd);
+	rthc_host_log_touch(h, path);
 	return 1;
+}
+
+int rthc_host_lstat(struct rthc_host *h, const char *path, struct stat *st)
+{
+	int fd = rthc_host_openat(h, path, O_PATH | O_NOFOLLOW, 0), r = 0;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, st) < 0)
+		r = -errno;
+	close(fd);
+	return r;
 }
 
 int rthc_host_readlink(struct rthc_host *h, const char *path, char **ret)
 {
 	char buf[PATH_MAX];
 	ssize_t n;
-	int fd = open_in_root(h, path, O_PATH | O_NOFOLLOW, 0);
+	int fd = rthc_host_openat(h, path, O_PATH | O_NOFOLLOW, 0);
 
 	if (fd < 0)
 		return fd;
@@ -526,166 +527,9 @@ int rthc_host_readlink(struct rthc_host *h, const char *path, char **ret)
 	if (n < 0)
 		return (int)n;
 	buf[n] = '\0';
+	rthc_host_log_touch(h, path);
 	*ret = strdup(buf);
 	return *ret ? 0 : -ENOMEM;
-}
-
-char **rthc_strv_free(char **v)
-{
-	if (!v)
-		return NULL;
-	for (char **p = v; *p; p++)
-		free(*p);
-	free(v);
-	return NULL;
-}
-
-static int cmp_version(const void *a, const void *b)
-{
-	return strverscmp(*(char *const *)a, *(char *const *)b);
-}
-
-int rthc_host_list_dir(struct rthc_host *h, const char *path, char ***names, size_t *n)
-{
-	struct entry *e = lookup(h, path, true);
-	char **v = NULL;
-	size_t cnt = 0, cap = 0;
-	struct dirent *de;
-	DIR *d;
-	int fd, r = 0;
-
-	if (!e)
-		return -ENOMEM;
-	if (e->inject_err && (e->inject_ops & RTHC_HOST_OP_READ)) {
-		log_open(h, e, e->inject_err, true);
-		return e->inject_err;
-	}
-	fd = open_in_root(h, path, O_RDONLY | O_DIRECTORY, 0);
-	log_open(h, e, fd < 0 ? fd : 0, true);
-	if (fd < 0)
-		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	while ((errno = 0, de = readdir(d))) {
-		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-			continue;
-		if (cnt + 1 >= cap) {
-			char **nv;
-
-			cap = cap ? cap * 2 : 32;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				r = -ENOMEM;
-				break;
-			}
-			v = nv;
-		}
-		v[cnt] = strdup(de->d_name);
-		if (!v[cnt]) {
-			r = -ENOMEM;
-			break;
-		}
-		v[++cnt] = NULL;
-	}
-	if (r == 0 && errno)
-		r = -errno;
-	closedir(d);
-	if (r < 0) {
-		if (v)
-			v[cnt] = NULL;
-		rthc_strv_free(v);
-		return r;
-	}
-	if (!v) {
-		v = calloc(1, sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-	}
-	qsort(v, cnt, sizeof(*v), cmp_version);
-	*names = v;
-	if (n)
-		*n = cnt;
-	return 0;
-}
-
-int rthc_host_foreach_line(struct rthc_host *h, const char *path,
-			   int (*cb)(const char *line, size_t len, void *userdata), void *userdata)
-{
-	struct entry *e = lookup(h, path, true);
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *f;
-	int fd, r = 0;
-
-	if (!e)
-		return -ENOMEM;
-	if (e->inject_err && (e->inject_ops & RTHC_HOST_OP_READ)) {
-		log_open(h, e, e->inject_err, false);
-		return e->inject_err;
-	}
-	fd = open_in_root(h, path, O_RDONLY | O_NOCTTY, 0);
-	log_open(h, e, fd < 0 ? fd : 0, false);
-	if (fd < 0)
-		return fd;
-	f = fdopen(fd, "re");
-	if (!f) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	while ((errno = 0, n = getline(&line, &cap, f)) >= 0) {
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
-		r = cb(line, (size_t)n, userdata);
-		if (r < 0)
-			break;
-	}
-	if (r >= 0 && ferror(f))
-		r = errno ? -errno : -EIO;
-	free(line);
-	fclose(f);
-	return r < 0 ? r : 0;
-}
-
-int rthc_host_read_gz(struct rthc_host *h, const char *path, char **ret, size_t *len)
-{
-	struct rthc_strbuf sb;
-	char buf[16384];
-	gzFile gz;
-	int fd, n, r = 0;
-	struct entry *e = lookup(h, path, true);
-
-	if (!e)
-		return -ENOMEM;
-	fd = open_in_root(h, path, O_RDONLY, 0);
-	log_open(h, e, fd < 0 ? fd : 0, false);
-	if (fd < 0)
-		return fd;
-	gz = gzdopen(fd, "rb");
-	if (!gz) {
-		close(fd);
-		return -ENOMEM;
-	}
-	rthc_strbuf_init(&sb);
-	while ((n = gzread(gz, buf, sizeof(buf))) > 0) {
-		r = rthc_strbuf_append(&sb, buf, (size_t)n);
-		if (r < 0)
-			break;
-	}
-	if (n < 0)
-		r = -EINVAL;
-	gzclose(gz);
-	if (r < 0) {
-		rthc_strbuf_done(&sb);
-		return r;
-	}
-	*len = sb.len;
-	return rthc_strbuf_steal(&sb, ret);
 }
 
 size_t rthc_host_log(const struct rthc_host *hc, const struct rthc_host_log_entry **entries)
@@ -702,170 +546,8 @@ size_t rthc_host_log(const struct rthc_host *hc, const struct rthc_host_log_entr
 	for (size_t i = 0; i < h->norder; i++) {
 		const struct entry *e = &h->tab[h->order_idx[i]];
 
-		log[i] = (struct rthc_host_log_entry){e->path, e->opens, e->err, e->dir};
+		log[i] = (struct rthc_host_log_entry){e->path, e->opens, e->err, e->dir, e->touched};
 	}
 	*entries = log;
 	return h->norder;
-}
-
-static void drop_cache(struct rthc_host *h, const char *path)
-{
-	struct entry *e = lookup(h, path, false);
-
-	if (!e)
-		return;
-	free(e->data);
-	e->data = NULL;
-	e->len = 0;
-	e->cached = false;
-	e->cache_err = 0;
-}
-
-static int injected_write(struct rthc_host *h, const char *path)
-{
-	struct entry *e = lookup(h, path, false);
-
-	return e && e->inject_err && (e->inject_ops & RTHC_HOST_OP_WRITE) ? e->inject_err : 0;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t k = write(fd, data, len);
-
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		data += k;
-		len -= (size_t)k;
-	}
-	return 0;
-}
-
-int rthc_host_write_str(struct rthc_host *h, const char *path, const char *value)
-{
-	int fd, r;
-
-	drop_cache(h, path);
-	r = injected_write(h, path);
-	if (r < 0)
-		return r;
-	/* O_TRUNC is ignored by sysfs/procfs and needed for a regular file in a tree copy. */
-	fd = open_in_root(h, path, O_WRONLY | O_TRUNC | O_NOCTTY, 0);
-	if (fd < 0)
-		return fd;
-	r = write_all(fd, value, strlen(value));
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	return r;
-}
-
-static int split_dir(const char *path, char dir[static PATH_MAX], const char **base)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n;
-
-	if (!slash) {
-		strcpy(dir, ".");
-		*base = path;
-		return 0;
-	}
-	n = (size_t)(slash - path);
-	if (n >= PATH_MAX)
-		return -ENAMETOOLONG;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	if (n == 0)
-		strcpy(dir, "/");
-	*base = slash + 1;
-	return 0;
-}
-
-int rthc_host_replace_file(struct rthc_host *h, const char *path, const char *data, size_t len,
-			   mode_t mode)
-{
-	char dir[PATH_MAX], tmp[PATH_MAX];
-	const char *base;
-	int fd, dfd, r;
-
-	drop_cache(h, path);
-	r = injected_write(h, path);
-	if (r < 0)
-		return r;
-	r = split_dir(path, dir, &base);
-	if (r < 0)
-		return r;
-	if (snprintf(tmp, sizeof(tmp), "%s/.%s.rthc-%ld", dir, base, (long)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open_in_root(h, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL, mode);
-	if (fd < 0)
-		return fd;
-	r = write_all(fd, data, len);
-	if (r == 0 && fchmod(fd, mode) < 0)
-		r = -errno;
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && renameat(h->rootfd, rel(tmp), h->rootfd, rel(path)) < 0)
-		r = -errno;
-	if (r < 0) {
-		(void)unlinkat(h->rootfd, rel(tmp), 0);
-		return r;
-	}
-	dfd = open_in_root(h, dir, O_RDONLY | O_DIRECTORY, 0);
-	if (dfd >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-}
-
-int rthc_host_unlink(struct rthc_host *h, const char *path)
-{
-	int r;
-
-	drop_cache(h, path);
-	r = injected_write(h, path);
-	if (r < 0)
-		return r;
-	return unlinkat(h->rootfd, rel(path), 0) < 0 ? -errno : 0;
-}
-
-int rthc_host_mkdir_p(struct rthc_host *h, const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-	size_t n = strlen(path);
-
-	if (n >= sizeof(buf))
-		return -ENAMETOOLONG;
-	memcpy(buf, path, n + 1);
-	for (char *p = buf + 1;; p++) {
-		if (*p == '/' || *p == '\0') {
-			char save = *p;
-
-			*p = '\0';
-			if (mkdirat(h->rootfd, rel(buf), mode) < 0 && errno != EEXIST)
-				return -errno;
-			*p = save;
-			if (!save)
-				break;
-		}
-	}
-	return 0;
-}
-
-int rthc_host_inject_error(struct rthc_host *h, const char *path, unsigned ops, int err)
-{
-	struct entry *e = lookup(h, path, true);
-
-	if (!e)
-		return -ENOMEM;
-	e->inject_ops = ops;
-	e->inject_err = err;
-	if (ops & RTHC_HOST_OP_READ)
-		drop_cache(h, path);
-	return 0;
 }

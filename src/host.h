@@ -47,6 +47,9 @@ int rthc_host_existsf(struct rthc_host *h, const char *fmt, ...) _printf_format_
 /* 1 if a directory (following symlinks inside the root), 0 if not or missing. */
 int rthc_host_is_dir(struct rthc_host *h, const char *path);
 int rthc_host_readlink(struct rthc_host *h, const char *path, char **ret) _must_check_;
+/* lstat() of a path inside the root (the final component is not followed); not logged. */
+struct stat;
+int rthc_host_lstat(struct rthc_host *h, const char *path, struct stat *st) _must_check_;
 /*
  * Entries of a directory (without "." and ".."), sorted with a version sort so that cpu2 comes
  * before cpu10. *names is a malloc'd NULL-terminated array of malloc'd strings: free with
@@ -64,12 +67,13 @@ int rthc_host_foreach_line(struct rthc_host *h, const char *path,
 /* A gzip-compressed file (/proc/config.gz), decompressed, NUL-terminated. */
 int rthc_host_read_gz(struct rthc_host *h, const char *path, char **ret, size_t *len) _must_check_;
 
-/* The read log: every path opened, in order of first open. */
+/* The read log: every path opened or found, in order of first use. */
 struct rthc_host_log_entry {
 	const char *path; /* as on the target host */
 	unsigned opens;   /* number of open() calls on it this run */
 	int err;          /* result of the last open: 0 or a negative errno */
 	bool dir;         /* listed as a directory */
+	bool touched;     /* found by exists/is_dir/readlink, whether or not it was opened */
 };
 size_t rthc_host_log(const struct rthc_host *h, const struct rthc_host_log_entry **entries);
 

@@ -1,10 +1,12 @@
 /* rthostcheck: audit a Linux host (or guest) for real-time KVM readiness. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../apply/apply.h"
 #include "../checks/check.h"
 #include "catalog-out.h"
 #include "cli.h"
@@ -13,11 +15,13 @@
 #include "facts.h"
 #include "host.h"
 #include "log.h"
+#include "profile.h"
 #include "render.h"
 #include "report.h"
 #include "run.h"
 #include "schema.h"
 #include "sink.h"
+#include "snapshot.h"
 
 /* A run that ends before a report exists: message on stderr, JSON error document when asked. */
 static int fail_early(const struct rthc_opts *o, int code, const char *msg, bool hint)
@@ -103,6 +107,94 @@ static int open_host(struct rthc_ctx *ctx)
 	return fail_early(&ctx->opts, RTHC_EXIT_SOFTWARE, msg, false);
 }
 
+/* ---- profiles, --apply, --rollback (apply/, src/profile*.c) ---------------------------- */
+
+/* --profile / --apply: load, resolve against the facts, and make its isolated set ISO. */
+static int profile_setup(struct rthc_ctx *ctx)
+{
+	struct rthc_profile_error err;
+	char msg[sizeof(err.msg) + PATH_MAX + 32];
+	int r;
+
+	if (!ctx->opts.profile)
+		return 0;
+	r = rthc_profile_load(ctx->host, ctx->opts.profile, &ctx->profile, &err);
+	if (r == 0)
+		r = rthc_profile_resolve(ctx->profile, ctx->facts, ctx->opts.sets, ctx->opts.nsets, &err);
+	if (r == 0)
+		r = rthc_facts_override_isolated(ctx->facts, &ctx->profile->isolated);
+	if (r == -ENOMEM)
+		return fail_early(&ctx->opts, RTHC_EXIT_SOFTWARE, "out of memory", false);
+	rthc_profile_error_format(&err, msg, sizeof(msg));
+	if (r == -ENOENT)
+		return fail_early(&ctx->opts, RTHC_EXIT_USAGE, msg, false);
+	if (r < 0)
+		return fail_early(&ctx->opts, RTHC_EXIT_DATAERR, msg, false);
+	if (ctx->opts.mode == RTHC_MODEOPT_AUTO && rthc_profile_value(ctx->profile, "main", "mode"))
+		ctx->guest = ctx->profile->guest;
+	ctx->report->guest = ctx->guest;
+	ctx->report->profile_name = strdup(ctx->profile->name);
+	ctx->report->profile_source = strdup(ctx->profile->path);
+	return 0;
+}
+
+/* Evaluate the checks the way the action wants: plain audit, apply (audit, apply, audit), rollback. */
+static int run_action(struct rthc_ctx *ctx)
+{
+	char msg[PATH_MAX + 600] = "";
+	int r;
+
+	switch (ctx->opts.action) {
+	case RTHC_RUN_APPLY:
+		r = rthc_apply_run(ctx, NULL);
+		break;
+	case RTHC_RUN_ROLLBACK:
+		r = rthc_rollback_run(ctx, msg, sizeof(msg));
+		if (r == -ENOENT)
+			return fail_early(&ctx->opts, RTHC_EXIT_USAGE, msg, false);
+		if (r == -EINVAL)
+			return fail_early(&ctx->opts, RTHC_EXIT_DATAERR, msg, false);
+		break;
+	default:
+		rthc_run_checks(ctx);
+		return 0;
+	}
+	return r < 0 ? fail_early(&ctx->opts, RTHC_EXIT_SOFTWARE, "out of memory", false) : 0;
+}
+
+static int list_profiles(struct rthc_ctx *ctx)
+{
+	int r = open_host(ctx);
+
+	if (r)
+		return r;
+	r = rthc_profile_list_print(stdout, ctx->host, ctx->opts.format == RTHC_FORMAT_JSON);
+	if (r < 0) {
+		rthc_log_errno(r, "cannot list the profiles");
+		return r == -ENOMEM ? RTHC_EXIT_SOFTWARE : RTHC_EXIT_CANTCREAT;
+	}
+	return 0;
+}
+
+/* ---- snapshot ---------------------------------------------------------------------------- */
+
+/* Copy what the audit read into --snapshot DIR; exit 73 when it cannot be written. */
+static int write_snapshot(struct rthc_ctx *ctx, int code)
+{
+	char msg[PATH_MAX + 128];
+	int r = rthc_snapshot_write(ctx->host, ctx->opts.snapshot, msg, sizeof(msg));
+
+	if (r < 0) {
+		rthc_log_error("--snapshot: %s", msg);
+		return RTHC_EXIT_CANTCREAT;
+	}
+	if (ctx->opts.verbosity >= 0)
+		fprintf(stderr, "rthostcheck: snapshot of %d paths written to %s\n", r, ctx->opts.snapshot);
+	return code;
+}
+
+/* ---- audit ------------------------------------------------------------------------------- */
+
 static int audit(struct rthc_ctx *ctx)
 {
 	struct rthc_report *rep;
@@ -141,7 +233,12 @@ static int audit(struct rthc_ctx *ctx)
 	if (ctx->opts.mode == RTHC_MODEOPT_AUTO && ctx->facts->virt.evidence)
 		rthc_report_diag(rep, RTHC_DIAG_NOTE, "guest mode: %s", ctx->facts->virt.evidence);
 
-	rthc_run_checks(ctx);
+	code = profile_setup(ctx);
+	if (code == 0)
+		code = run_action(ctx);
+	if (code)
+		return code;
+	rep = ctx->report;
 	rthc_report_finalize(rep);
 
 	code = rep->exit_code;
@@ -160,6 +257,8 @@ static int audit(struct rthc_ctx *ctx)
 			code = RTHC_EXIT_CANTCREAT;
 		}
 	}
+	if (ctx->opts.snapshot)
+		code = write_snapshot(ctx, code);
 	return code;
 }
 
@@ -193,9 +292,13 @@ int main(int argc, char **argv)
 				  false);
 		goto out;
 	}
-	if (ctx.opts.action != RTHC_RUN_AUDIT || ctx.opts.profile || ctx.opts.snapshot) {
-		code = fail_early(&ctx.opts, RTHC_EXIT_USAGE,
-				  "profiles, --apply, --rollback and --snapshot are not available in this build", false);
+	if (ctx.opts.action == RTHC_RUN_LIST_PROFILES) {
+		code = list_profiles(&ctx);
+		goto out;
+	}
+	if (ctx.opts.snapshot && ctx.opts.action != RTHC_RUN_AUDIT) {
+		code = fail_early(&ctx.opts, RTHC_EXIT_USAGE, "--snapshot goes with an audit, not with --apply or "
+							       "--rollback", false);
 		goto out;
 	}
 	code = open_host(&ctx);
@@ -204,6 +307,7 @@ int main(int argc, char **argv)
 	code = audit(&ctx);
 out:
 	rthc_report_free(ctx.report);
+	rthc_profile_free(ctx.profile);
 	rthc_facts_free(ctx.facts);
 	rthc_host_free(ctx.host);
 	rthc_opts_done(&ctx.opts);

@@ -8,6 +8,7 @@
 #include "ctx.h"
 #include "host.h"
 #include "macro.h"
+#include "profile.h"
 #include "report.h"
 #include "run.h"
 
@@ -21,6 +22,9 @@ const char *rthc_ctx_var(const struct rthc_ctx *ctx, const char *key)
 		if (strneq(s, key, kl) && s[kl] == '=')
 			return s + kl + 1;
 	}
+	/* Then the profile's variables (built-ins included) and its budget keys. */
+	if (ctx->profile && ctx->profile->resolved)
+		return rthc_profile_var(ctx->profile, key);
 	return NULL;
 }
 

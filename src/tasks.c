@@ -1,6 +1,7 @@
 /* Tasks from /proc (see tasks.h). */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +15,17 @@ int rthc_task_parse_stat(const char *line, struct rthc_task *t)
 	const char *open = strchr(line, '('), *close = strrchr(line, ')'), *p;
 	unsigned long long field[64];
 	size_t len, nf = 0;
+	char *end;
+	long pid;
 
 	if (!open || !close || close < open)
 		return -EINVAL;
-	t->pid = atoi(line);
+	/* "PID (COMM) S ...": COMM may hold spaces and parentheses, so it ends at the last ')'. */
+	errno = 0;
+	pid = strtol(line, &end, 10);
+	if (end == line || errno || pid < 0 || pid > INT_MAX || *end != ' ' || end + 1 != open)
+		return -EINVAL;
+	t->pid = (int)pid;
 	len = (size_t)(close - open - 1);
 	if (len >= sizeof(t->comm))
 		len = sizeof(t->comm) - 1;
@@ -31,8 +39,6 @@ int rthc_task_parse_stat(const char *line, struct rthc_task *t)
 	t->state = *p++;
 	/* Fields 4.. as numbers; field[0] is field 4. Some are negative (e.g. priority). */
 	while (*p && nf < ARRAY_SIZE(field)) {
-		char *end;
-
 		while (*p == ' ')
 			p++;
 		if (!*p)

@@ -1,5 +1,7 @@
 /* Shared helpers for the unit tests (see helpers.h). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
