@@ -3,26 +3,32 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "host.h"
 
+/*
+ * One path of the target seen this run: its read-log state, cached contents and listing. The
+ * entries live in a dense array (h->ents) and never move except when it grows; a table of
+ * uint32 indices finds them by path. Small on purpose: a 1024-CPU host has ~40,000 of them.
+ */
 struct entry {
-	char *path; /* owned; as on the target ("/proc/cmdline") */
-	unsigned opens;
-	int err;
+	char *path;   /* owned; as on the target ("/proc/cmdline") */
+	char *data;   /* owned cached contents (NUL-terminated) */
+	char *names;  /* owned cached listing: names, NUL-separated, in readdir order */
+	uint32_t len; /* of data, without the NUL */
+	uint32_t nnames;
+	uint32_t opens;
+	int32_t err;
+	int32_t cache_err;  /* cached result of a whole-file read */
+	int32_t dcache_err; /* cached result of a listing */
+	int32_t inject_err;
+	uint8_t inject_ops;
 	bool dir;
 	bool touched; /* found by exists/is_dir/readlink (logged for --snapshot, not an open) */
 	bool cached;
-	int cache_err; /* cached result of a whole-file read */
-	char *data;    /* owned cached contents */
-	size_t len;
-	bool dcached;  /* directory listing cached */
-	int dcache_err;
-	char *names;   /* owned cached listing: names, NUL-separated, in readdir order */
-	size_t nnames;
-	unsigned inject_ops;
-	int inject_err;
+	bool dcached; /* directory listing cached */
 };
 
 struct rthc_host {
@@ -30,9 +36,11 @@ struct rthc_host {
 	int rootfd;
 	bool live;
 	bool have_openat2;
-	struct entry *tab; /* open-addressing hash table, owned */
-	size_t cap, used;
-	size_t *order_idx; /* indices into tab, in first-open order (updated on rehash) */
+	struct entry *ents; /* owned dense array of entries, in creation order */
+	size_t nents, ents_cap;
+	uint32_t *idx; /* owned open-addressing table: entry index + 1, 0 = empty */
+	size_t cap;    /* slots in idx (a power of two) */
+	uint32_t *order_idx; /* indices into ents, in first-use order */
 	size_t norder, order_cap;
 	struct rthc_host_log_entry *log; /* built on demand, owned */
 };

@@ -29,77 +29,82 @@ static uint64_t hash(const char *s)
 
 static int rehash(struct rthc_host *h)
 {
-	size_t ncap = h->cap ? h->cap * 2 : 256;
-	struct entry *nt = calloc(ncap, sizeof(*nt));
-	size_t *map;
+	size_t ncap = h->cap ? h->cap * 2 : 1024;
+	uint32_t *nt = calloc(ncap, sizeof(*nt));
 
 	if (!nt)
 		return -ENOMEM;
-	map = calloc(h->cap ? h->cap : 1, sizeof(*map));
-	if (!map) {
-		free(nt);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < h->cap; i++) {
-		size_t j;
+	for (size_t k = 0; k < h->nents; k++) {
+		size_t j = hash(h->ents[k].path) & (ncap - 1);
 
-		if (!h->tab[i].path)
-			continue;
-		j = hash(h->tab[i].path) & (ncap - 1);
-		while (nt[j].path)
+		while (nt[j])
 			j = (j + 1) & (ncap - 1);
-		nt[j] = h->tab[i];
-		map[i] = j;
+		nt[j] = (uint32_t)(k + 1);
 	}
-	for (size_t k = 0; k < h->norder; k++)
-		h->order_idx[k] = map[h->order_idx[k]];
-	free(map);
-	free(h->tab);
-	h->tab = nt;
+	free(h->idx);
+	h->idx = nt;
 	h->cap = ncap;
 	return 0;
 }
 
-/* Find the entry for path, creating it if create. */
+/*
+ * Find the entry for path, creating it if create. The pointer stays valid until the next
+ * creation (the dense array may grow).
+ */
 struct entry *rthc_host_entry(struct rthc_host *h, const char *path, bool create)
 {
+	struct entry *e;
 	size_t i;
 
 	if (h->cap) {
 		i = hash(path) & (h->cap - 1);
-		while (h->tab[i].path) {
-			if (streq(h->tab[i].path, path))
-				return &h->tab[i];
+		while (h->idx[i]) {
+			e = &h->ents[h->idx[i] - 1];
+			if (streq(e->path, path))
+				return e;
 			i = (i + 1) & (h->cap - 1);
 		}
 	}
 	if (!create)
 		return NULL;
-	if ((h->used + 1) * 10 > h->cap * 7 && rehash(h) < 0)
+	if (h->nents >= UINT32_MAX - 1)
+		return NULL;
+	if ((h->nents + 1) * 10 > h->cap * 7 && rehash(h) < 0)
+		return NULL;
+	if (h->nents == h->ents_cap) {
+		size_t nc = h->ents_cap ? h->ents_cap + h->ents_cap / 2 : 256;
+		struct entry *n = realloc(h->ents, nc * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		h->ents = n;
+		h->ents_cap = nc;
+	}
+	e = &h->ents[h->nents];
+	memset(e, 0, sizeof(*e));
+	e->path = strdup(path);
+	if (!e->path)
 		return NULL;
 	i = hash(path) & (h->cap - 1);
-	while (h->tab[i].path)
+	while (h->idx[i])
 		i = (i + 1) & (h->cap - 1);
-	h->tab[i].path = strdup(path);
-	if (!h->tab[i].path)
-		return NULL;
-	h->used++;
-	return &h->tab[i];
+	h->idx[i] = (uint32_t)(++h->nents);
+	return e;
 }
 
 static void log_append(struct rthc_host *h, struct entry *e)
 {
 	if (e->opens == 0 && !e->touched) {
 		if (h->norder == h->order_cap) {
-			size_t nc = h->order_cap ? h->order_cap * 2 : 256;
-			size_t *n = realloc(h->order_idx, nc * sizeof(*n));
+			size_t nc = h->order_cap ? h->order_cap + h->order_cap / 2 : 256;
+			uint32_t *n = realloc(h->order_idx, nc * sizeof(*n));
 
 			if (!n)
 				return; /* the log is best effort; the read itself succeeded */
 			h->order_idx = n;
 			h->order_cap = nc;
 		}
-		h->order_idx[h->norder++] = (size_t)(e - h->tab);
+		h->order_idx[h->norder++] = (uint32_t)(e - h->ents);
 	}
 }
 
@@ -157,12 +162,13 @@ struct rthc_host *rthc_host_free(struct rthc_host *h)
 {
 	if (!h)
 		return NULL;
-	for (size_t i = 0; i < h->cap; i++) {
-		free(h->tab[i].path);
-		free(h->tab[i].data);
-		free(h->tab[i].names);
+	for (size_t i = 0; i < h->nents; i++) {
+		free(h->ents[i].path);
+		free(h->ents[i].data);
+		free(h->ents[i].names);
 	}
-	free(h->tab);
+	free(h->ents);
+	free(h->idx);
 	free(h->order_idx);
 	free(h->log);
 	if (h->rootfd >= 0)
@@ -211,28 +217,37 @@ int rthc_host_openat(struct rthc_host *h, const char *path, int flags, mode_t mo
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * Read a whole file. Most sysfs/procfs files are a few bytes: they are read into a stack buffer
+ * and kept in an allocation of their exact size (a cache of tens of thousands of files must not
+ * cost a page each); larger files grow on the heap.
+ */
 static int read_fd(int fd, char **ret, size_t *len)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
+	char stackbuf[4096];
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
 
-	if (!buf)
-		return -ENOMEM;
 	for (;;) {
+		char *dst = buf ? buf + n : stackbuf + n;
+		size_t room = buf ? cap - n - 1 : sizeof(stackbuf) - n - 1;
 		ssize_t k;
 
-		if (n + 1 >= cap) {
-			char *nb;
+		if (room == 0) {
+			size_t ncap = buf ? cap * 2 : sizeof(stackbuf) * 4;
+			char *nb = realloc(buf, ncap);
 
-			cap *= 2;
-			nb = realloc(buf, cap);
 			if (!nb) {
 				free(buf);
 				return -ENOMEM;
 			}
+			if (!buf)
+				memcpy(nb, stackbuf, n);
 			buf = nb;
+			cap = ncap;
+			continue;
 		}
-		k = read(fd, buf + n, cap - n - 1);
+		k = read(fd, dst, room);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
@@ -243,6 +258,17 @@ static int read_fd(int fd, char **ret, size_t *len)
 		if (k == 0)
 			break;
 		n += (size_t)k;
+	}
+	if (!buf) {
+		buf = malloc(n + 1);
+		if (!buf)
+			return -ENOMEM;
+		memcpy(buf, stackbuf, n);
+	} else if (cap > n + 1) {
+		char *nb = realloc(buf, n + 1);
+
+		if (nb)
+			buf = nb;
 	}
 	buf[n] = '\0';
 	*ret = buf;
@@ -263,12 +289,16 @@ static int fill_cache(struct rthc_host *h, struct entry *e)
 	if (fd < 0) {
 		r = fd;
 	} else {
-		struct stat st;
+		/* A directory gives -EISDIR from read(): no fstat() needed. */
+		size_t len = 0;
 
-		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-			r = -EISDIR;
-		else
-			r = read_fd(fd, &e->data, &e->len);
+		r = read_fd(fd, &e->data, &len);
+		if (r == 0 && len >= UINT32_MAX) {
+			free(e->data);
+			e->data = NULL;
+			r = -EFBIG;
+		}
+		e->len = (uint32_t)len;
 		close(fd);
 	}
 	rthc_host_log_open(h, e, r, false);
@@ -544,7 +574,7 @@ size_t rthc_host_log(const struct rthc_host *hc, const struct rthc_host_log_entr
 	}
 	h->log = log;
 	for (size_t i = 0; i < h->norder; i++) {
-		const struct entry *e = &h->tab[h->order_idx[i]];
+		const struct entry *e = &h->ents[h->order_idx[i]];
 
 		log[i] = (struct rthc_host_log_entry){e->path, e->opens, e->err, e->dir, e->touched};
 	}
