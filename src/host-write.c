@@ -11,6 +11,8 @@
 #include "host-internal.h"
 #include "macro.h"
 
+static void drop_parent_listing(struct rthc_host *h, const char *path);
+
 int rthc_host_open(struct rthc_host *h, const char *path, int flags, mode_t mode)
 {
 	struct entry *e = rthc_host_entry(h, path, false);
@@ -19,6 +21,8 @@ int rthc_host_open(struct rthc_host *h, const char *path, int flags, mode_t mode
 	if (e && e->inject_err && (e->inject_ops & ((flags & O_ACCMODE) == O_RDONLY ? RTHC_HOST_OP_READ
 										  : RTHC_HOST_OP_WRITE)))
 		return e->inject_err;
+	if (flags & O_CREAT)
+		drop_parent_listing(h, path); /* a new file must show in the next listing */
 	fd = rthc_host_openat(h, path, flags, mode);
 	if (fd >= 0 && (flags & O_ACCMODE) == O_RDONLY && !(flags & (O_DIRECTORY | O_PATH)))
 		rthc_host_log_touch(h, path);
@@ -114,11 +118,22 @@ static int split_dir(const char *path, char dir[static PATH_MAX], const char **b
 static int open_parent(struct rthc_host *h, const char *path, char dir[static PATH_MAX],
 		       const char **base)
 {
-	struct entry *e;
 	int r = split_dir(path, dir, base);
 
 	if (r < 0)
 		return r;
+	drop_parent_listing(h, path);
+	return rthc_host_openat(h, dir, O_RDONLY | O_DIRECTORY, 0);
+}
+
+static void drop_parent_listing(struct rthc_host *h, const char *path)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	struct entry *e;
+
+	if (split_dir(path, dir, &base) < 0)
+		return;
 	e = rthc_host_entry(h, dir, false);
 	if (e && e->dcached) {
 		free(e->names);
@@ -126,7 +141,6 @@ static int open_parent(struct rthc_host *h, const char *path, char dir[static PA
 		e->nnames = 0;
 		e->dcached = false;
 	}
-	return rthc_host_openat(h, dir, O_RDONLY | O_DIRECTORY, 0);
 }
 
 /* The common start of a change to path: cache dropped, injected error, parent opened. */
@@ -187,6 +201,20 @@ int rthc_host_unlink(struct rthc_host *h, const char *path)
 	if (dfd < 0)
 		return dfd;
 	r = unlinkat(dfd, base, 0) < 0 ? -errno : 0;
+	close(dfd);
+	return r;
+}
+
+int rthc_host_rmdir(struct rthc_host *h, const char *path)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	int dfd, r;
+
+	dfd = begin_change(h, path, dir, &base);
+	if (dfd < 0)
+		return dfd;
+	r = unlinkat(dfd, base, AT_REMOVEDIR) < 0 ? -errno : 0;
 	close(dfd);
 	return r;
 }

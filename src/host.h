@@ -83,6 +83,8 @@ int rthc_host_write_str(struct rthc_host *h, const char *path, const char *value
 int rthc_host_replace_file(struct rthc_host *h, const char *path, const char *data, size_t len,
 			   mode_t mode) _must_check_;
 int rthc_host_unlink(struct rthc_host *h, const char *path) _must_check_;
+/* Remove an empty directory. */
+int rthc_host_rmdir(struct rthc_host *h, const char *path) _must_check_;
 int rthc_host_mkdir_p(struct rthc_host *h, const char *path, mode_t mode) _must_check_;
 /* An fd for the path, opened with flags (relative to the root), for the journal and locks. */
 int rthc_host_open(struct rthc_host *h, const char *path, int flags, mode_t mode) _must_check_;
