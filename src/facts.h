@@ -163,6 +163,8 @@ int rthc_facts_gather_topology(struct rthc_host *h, struct rthc_topology *t);
 int rthc_facts_gather_isolation(struct rthc_host *h, const struct rthc_kernel_facts *k,
 				const struct rthc_topology *t, struct rthc_isolation *iso);
 int rthc_facts_gather_virt(struct rthc_host *h, const struct rthc_facts *f, struct rthc_virt *v);
+/* The value of the first "key : value" line of /proc/cpuinfo, trimmed, into buf (facts-virt.c). */
+bool rthc_facts_cpuinfo_field(const struct rthc_facts *f, const char *key, char *buf, size_t size);
 /* Replace ISO with an explicit set (a profile's isolated_cores) and recompute housekeeping. */
 int rthc_facts_override_isolated(struct rthc_facts *f, const struct rthc_cpuset *iso);
 
