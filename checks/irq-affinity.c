@@ -28,11 +28,25 @@ static void state_evidence(struct rthc_result *r, const struct irq_state *st)
 		rthc_evidence(r, RTHC_PCI_SYSFS, "%zu devices read with libpci", st->pci->ndevs);
 }
 
-/* One item (and remedy action) per movable IRQ whose mask meets ISO; returns how many. */
+/* Whether the IRQ's requested (smp_affinity) mask avoids ISO. */
+static bool requested_avoids(const struct irq_info *q, const struct rthc_cpuset *iso)
+{
+	return !rthc_cpuset_intersects(&q->requested, iso);
+}
+
+enum pass_kind {
+	PASS_EFFECTIVE, /* delivered to ISO and requested there too: a failure */
+	PASS_PENDING,   /* requested off ISO, effective still on it: moved when it next fires */
+	PASS_REQUESTED, /* effective off ISO, requested on it: latent */
+};
+
+/* One item (and remedy action) per movable IRQ of that kind; returns how many. */
 static size_t affinity_items(struct rthc_result *r, const struct irq_state *st,
-			     const struct rthc_cpuset *iso, const char *hk_s, bool effective,
+			     const struct rthc_cpuset *iso, const char *hk_s, enum pass_kind kind,
 			     struct rthc_cpuset *hit)
 {
+	bool effective = kind != PASS_REQUESTED;
+
 	struct rthc_cpuset tmp = RTHC_CPUSET_INIT;
 	size_t n = 0;
 
@@ -44,6 +58,14 @@ static size_t affinity_items(struct rthc_result *r, const struct irq_state *st,
 		if (q->kind != IRQ_MOVABLE ||
 		    rthc_cpuset_copy(&tmp, effective ? &q->effective : &q->requested) < 0)
 			continue;
+		/*
+		 * x86 moves an IRQ (IO-APIC, MSI without remapping) only when it next fires: right
+		 * after a write the effective mask still shows the old CPUs [IRQA].
+		 */
+		if (kind == PASS_EFFECTIVE && q->has_effective && requested_avoids(q, iso))
+			continue;
+		if (kind == PASS_PENDING && (!q->has_effective || !requested_avoids(q, iso)))
+			continue;
 		rthc_cpuset_and(&tmp, iso);
 		if (rthc_cpuset_empty(&tmp))
 			continue;
@@ -54,14 +76,18 @@ static size_t affinity_items(struct rthc_result *r, const struct irq_state *st,
 		on_s = rthc_cpuset_str(&tmp);
 		irq_object(q, obj, sizeof(obj));
 		irq_device_detail(q, detail, sizeof(detail));
-		if (effective)
+		if (kind == PASS_PENDING)
+			rthc_item(r, obj, "effective affinity %s still includes isolated CPUs %s, but the "
+				  "requested affinity avoids them: the kernel moves the IRQ when it next "
+				  "fires%s", cpus_or_none(mask_s), cpus_or_none(on_s), detail);
+		else if (effective)
 			rthc_item(r, obj, "%s affinity %s includes isolated CPUs %s%s",
 				  q->has_effective ? "effective" : "smp", cpus_or_none(mask_s),
 				  cpus_or_none(on_s), detail);
 		else if ((eff_s = rthc_cpuset_str(&q->effective)))
 			rthc_item(r, obj, "requested affinity %s includes isolated CPUs %s (effective %s "
 				  "for now)%s", cpus_or_none(mask_s), cpus_or_none(on_s), eff_s, detail);
-		if (n <= RTHC_RESULT_MAX_ITEMS && hk_s && *hk_s) {
+		if (kind != PASS_PENDING && n <= RTHC_RESULT_MAX_ITEMS && hk_s && *hk_s) {
 			snprintf(target, sizeof(target), "/proc/irq/%u/smp_affinity_list", q->irq);
 			rthc_remedy_action(r, RTHC_ACTION_IRQ_AFFINITY, target, hk_s);
 		}
@@ -75,7 +101,7 @@ void irq_check_affinity(struct rthc_ctx *ctx, struct rthc_result *r)
 	const struct rthc_isolation *iso = &ctx->facts->isolation;
 	struct rthc_cpuset hit = RTHC_CPUSET_INIT;
 	_cleanup_free_ char *hk_s = NULL, *iso_s = NULL, *hit_s = NULL;
-	size_t count[4] = {0}, bad, latent = 0;
+	size_t count[4] = {0}, bad, pending, latent = 0;
 	const struct irq_state *st;
 
 	if (irq_no_isolated(ctx, r, "every CPU may take interrupts"))
@@ -88,15 +114,17 @@ void irq_check_affinity(struct rthc_ctx *ctx, struct rthc_result *r)
 	hk_s = rthc_cpuset_str(&iso->housekeeping);
 	iso_s = rthc_cpuset_str(&iso->isolated);
 	state_evidence(r, st);
-	bad = affinity_items(r, st, &iso->isolated, hk_s, true, &hit);
-	if (bad == 0)
-		latent = affinity_items(r, st, &iso->isolated, hk_s, false, NULL);
+	bad = affinity_items(r, st, &iso->isolated, hk_s, PASS_EFFECTIVE, &hit);
+	pending = affinity_items(r, st, &iso->isolated, hk_s, PASS_PENDING, &hit);
+	if (bad == 0 && pending == 0)
+		latent = affinity_items(r, st, &iso->isolated, hk_s, PASS_REQUESTED, NULL);
 	rthc_expect_int(r, "movable_on_isolated", 0);
 	rthc_observe_int(r, "irqs", (int64_t)st->n);
 	rthc_observe_int(r, "movable", (int64_t)count[IRQ_MOVABLE]);
 	rthc_observe_int(r, "managed", (int64_t)count[IRQ_MANAGED]);
 	rthc_observe_int(r, "per_cpu", (int64_t)(count[IRQ_PERCPU] + count[IRQ_PINNED]));
 	rthc_observe_int(r, "movable_on_isolated", (int64_t)bad);
+	rthc_observe_int(r, "move_pending", (int64_t)pending);
 	rthc_observe_int(r, "requested_on_isolated", (int64_t)latent);
 	rthc_observe_cpus(r, "isolated_cpus_hit", &hit);
 	hit_s = rthc_cpuset_str(&hit);
@@ -108,6 +136,10 @@ void irq_check_affinity(struct rthc_ctx *ctx, struct rthc_result *r)
 		rthc_remedy(r, false, false, "no housekeeping CPU is left to move IRQs to (xcheck.hk_left)");
 	if (bad > 0)
 		rthc_fail(r, "%zu movable IRQs are delivered to isolated CPUs %s", bad, cpus_or_none(hit_s));
+	else if (pending > 0)
+		rthc_warn(r, "%zu movable IRQs still target isolated CPUs %s, but their requested affinity "
+			     "avoids them: the kernel moves each when it next fires", pending,
+			  cpus_or_none(hit_s));
 	else if (latent > 0)
 		rthc_warn(r, "%zu movable IRQs avoid isolated CPUs only for now: their requested affinity "
 			     "includes isolated CPUs, so a re-activation or irqbalance can move them there",

@@ -73,6 +73,7 @@ struct rthc_ctx {
 	struct rthc_report *report;   /* owned */
 	struct rthc_profile *profile; /* owned; NULL without --profile/--apply */
 	bool guest;                   /* the check set in use: guest mode */
+	bool *sets_used;              /* owned; one per opts.sets: read by a check or the profile */
 };
 
 /*

@@ -176,6 +176,30 @@ static int list_profiles(struct rthc_ctx *ctx)
 	return 0;
 }
 
+/* A --set that no check and no profile variable read is most likely misspelt: say so. */
+static void report_unused_sets(const struct rthc_ctx *ctx, struct rthc_report *rep)
+{
+	for (size_t i = 0; i < ctx->opts.nsets; i++) {
+		const char *s = ctx->opts.sets[i], *eq = strchr(s, '=');
+		char key[128];
+
+		if (ctx->sets_used[i] || !eq || (size_t)(eq - s) >= sizeof(key))
+			continue;
+		memcpy(key, s, (size_t)(eq - s));
+		key[eq - s] = '\0';
+		if (ctx->profile && rthc_profile_var(ctx->profile, key))
+			continue;
+		/* A later --set of the same key overrides this one: only the last counts. */
+		bool later = false;
+
+		for (size_t j = i + 1; j < ctx->opts.nsets && !later; j++)
+			later = strneq(ctx->opts.sets[j], key, strlen(key)) && ctx->opts.sets[j][strlen(key)] == '=';
+		if (!later)
+			rthc_report_diag(rep, RTHC_DIAG_WARNING, "--set %s: no check and no profile variable "
+								"reads %s (misspelt?)", s, key);
+	}
+}
+
 /* ---- snapshot ---------------------------------------------------------------------------- */
 
 /* Copy what the audit read into --snapshot DIR; exit 73 when it cannot be written. */
@@ -233,12 +257,16 @@ static int audit(struct rthc_ctx *ctx)
 	if (ctx->opts.mode == RTHC_MODEOPT_AUTO && ctx->facts->virt.evidence)
 		rthc_report_diag(rep, RTHC_DIAG_NOTE, "guest mode: %s", ctx->facts->virt.evidence);
 
+	ctx->sets_used = calloc(ctx->opts.nsets ? ctx->opts.nsets : 1, sizeof(*ctx->sets_used));
+	if (!ctx->sets_used)
+		return fail_early(&ctx->opts, RTHC_EXIT_SOFTWARE, "out of memory", false);
 	code = profile_setup(ctx);
 	if (code == 0)
 		code = run_action(ctx);
 	if (code)
 		return code;
 	rep = ctx->report;
+	report_unused_sets(ctx, rep);
 	rthc_report_finalize(rep);
 
 	code = rep->exit_code;
@@ -307,6 +335,7 @@ int main(int argc, char **argv)
 	code = audit(&ctx);
 out:
 	rthc_report_free(ctx.report);
+	free(ctx.sets_used);
 	rthc_profile_free(ctx.profile);
 	rthc_facts_free(ctx.facts);
 	rthc_host_free(ctx.host);

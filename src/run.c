@@ -19,8 +19,11 @@ const char *rthc_ctx_var(const struct rthc_ctx *ctx, const char *key)
 	for (size_t i = ctx->opts.nsets; i-- > 0;) {
 		const char *s = ctx->opts.sets[i];
 
-		if (strneq(s, key, kl) && s[kl] == '=')
+		if (strneq(s, key, kl) && s[kl] == '=') {
+			if (ctx->sets_used)
+				ctx->sets_used[i] = true; /* an unused --set is reported as misspelt */
 			return s + kl + 1;
+		}
 	}
 	/* Then the profile's variables (built-ins included) and its budget keys. */
 	if (ctx->profile && ctx->profile->resolved)

@@ -132,6 +132,20 @@ check "an unknown -o format is a usage error (64)" "[ $rc -eq 64 ]"
 "$RTHOSTCHECK" --root "$fx" -o "json" > /dev/null 2>&1; rc=$?
 check "-o without a path is a usage error (64)" "[ $rc -eq 64 ]"
 
+# --- --set that nothing reads ----------------------------------------------------------
+if $have_py; then
+	"$RTHOSTCHECK" --root "$fx" --json --set cstate_max_latency_us=5 --set bogus_var=1 > "$tmp/set.json"
+	out=$("$PYTHON3" - "$tmp/set.json" <<'PY' 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+msgs = [x["message"] for x in d["diagnostics"] if x["level"] == "warning"]
+assert any("bogus_var" in m for m in msgs), msgs
+assert not any("cstate_max_latency_us" in m for m in msgs), msgs
+PY
+)
+	check "an unused --set is reported, a used one is not" "[ -z \"\$out\" ]" "$out"
+fi
+
 # --- --schema ------------------------------------------------------------------
 "$RTHOSTCHECK" --schema > "$tmp/schema.json"; rc=$?
 check "--schema exits 0" "[ $rc -eq 0 ]"

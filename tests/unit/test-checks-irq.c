@@ -94,6 +94,24 @@ static void test_affinity_effective_vs_requested(void **state)
 	ctx_free(ctx);
 }
 
+/* Right after a write, x86 keeps the old effective CPU until the IRQ next fires. */
+static void test_affinity_move_pending(void **state)
+{
+	struct rthc_ctx *ctx = NULL;
+	const struct rthc_result *r = run_on(&ctx, "irq-pending", "irq.affinity");
+
+	(void)state;
+	assert_status(r, RTHC_STATUS_WARN);
+	assert_int_equal(obs_int(r, "movable_on_isolated"), 0);
+	assert_int_equal(obs_int(r, "move_pending"), 1);
+	assert_string_equal(obs_str(r, "isolated_cpus_hit"), "3");
+	assert_true(has_item(r, "irq 40 (eth0-rx-0)", "effective affinity 3 still includes isolated "
+			     "CPUs 3, but the requested affinity avoids them"));
+	assert_false(has_item(r, "irq 41", NULL));
+	assert_false(has_action(r, "/proc/irq/40/smp_affinity_list", NULL));
+	ctx_free(ctx);
+}
+
 /* 72 CPUs: masks of several comma groups, an old kernel's smp_affinity without _list. */
 static void test_affinity_many_cpus(void **state)
 {
@@ -478,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_affinity_leak),
 		cmocka_unit_test(test_affinity_clean),
 		cmocka_unit_test(test_affinity_effective_vs_requested),
+		cmocka_unit_test(test_affinity_move_pending),
 		cmocka_unit_test(test_affinity_many_cpus),
 		cmocka_unit_test(test_affinity_errors),
 		cmocka_unit_test(test_managed),
