@@ -51,10 +51,13 @@ void rthc_sys_cmdline_pending(struct rthc_ctx *ctx, struct rthc_result *r)
 		return;
 	err = rthc_bootcfg_next(ctx->host, &cfg);
 	if (err == -ENOENT && !cfg.source) {
-		rthc_result_errorf(r, err,
-				   "no boot loader configuration found: none of "
-				   "/boot/loader/entries/*.conf, /etc/kernel/cmdline, "
-				   "/etc/default/grub, /etc/tuned/bootcmdline exists");
+		/*
+		 * Nothing to compare with: a direct kernel boot (most VMs), a unified kernel image
+		 * or a firmware-provided command line. The interface is optional, not unreadable.
+		 */
+		rthc_na(r, "no boot loader configuration found (none of /boot/loader/entries/*.conf, "
+			   "/etc/kernel/cmdline, /etc/default/grub, /etc/tuned/bootcmdline exists): the "
+			   "command line comes from elsewhere (direct kernel boot, UKI, firmware)");
 		goto out;
 	}
 	if (err < 0) {

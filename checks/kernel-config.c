@@ -520,7 +520,8 @@ const struct rthc_check rthc_checks_kernel_config[] = {
 			 "$kernelopts/$tuned_params from /boot/grub2/grubenv), else "
 			 "/etc/kernel/cmdline, else /etc/default/grub + /etc/default/grub.d/*.cfg "
 			 "GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT; "
-			 "/etc/tuned/bootcmdline",
+			 "/etc/tuned/bootcmdline. All optional: with none of them (direct kernel "
+			 "boot, UKI) the check is not_applicable",
 		.why = "Tuning written for the next boot is not running yet (or was removed but is "
 		       "still active); tuned's bootloader plugin can fail silently on some GRUB "
 		       "layouts.",
