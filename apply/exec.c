@@ -84,20 +84,24 @@ int rthc_exec_spawn(const char *cmdline)
 	return r;
 }
 
-/* Remove an empty directory: the accessor has no rmdir, so unlinkat() on an fd it opened. */
-static int remove_dir(struct rthc_host *h, const char *path)
+/*
+ * Create the symbolic link path -> text inside the root. The accessor has no symlink call yet:
+ * symlinkat() on the parent directory, opened through the accessor (so that it stays inside the
+ * root).
+ */
+static int make_link(struct rthc_host *h, const char *path, const char *text)
 {
 	const char *slash = strrchr(path, '/');
 	char parent[PATH_MAX];
 	int fd, r = 0;
 
-	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(parent))
+	if (!slash || !slash[1] || (size_t)(slash - path) >= sizeof(parent))
 		return -EINVAL;
-	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash == path ? 1 : slash - path), path);
 	fd = rthc_host_open(h, parent, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
 		return fd;
-	if (unlinkat(fd, slash + 1, AT_REMOVEDIR) < 0)
+	if (symlinkat(text, fd, slash + 1) < 0)
 		r = -errno;
 	close(fd);
 	return r;
@@ -124,6 +128,8 @@ static int perform(struct rthc_host *h, struct rthc_plan_change *c)
 		return syscall(SYS_delete_module, c->target, O_NONBLOCK) < 0 ? -errno : 0;
 	case RTHC_OP_EXEC:
 		return rthc_host_is_live(h) ? rthc_exec_spawn(c->new_value) : -EOPNOTSUPP;
+	case RTHC_OP_SYMLINK:
+		return make_link(h, c->target, c->new_value);
 	default:
 		return -EINVAL;
 	}
@@ -138,6 +144,8 @@ static int read_back(struct rthc_host *h, struct rthc_plan_change *c)
 		return rthc_value_read(h, c->form, c->target, &c->after);
 	if (c->op == RTHC_OP_FILE)
 		return rthc_host_read_file(h, c->target, &c->after, NULL);
+	if (c->op == RTHC_OP_SYMLINK)
+		return rthc_host_readlink(h, c->target, &c->after);
 	c->after = strdup(c->new_value);
 	return c->after ? 0 : -ENOMEM;
 }
@@ -158,7 +166,7 @@ static int reload_module(struct rthc_host *h, const char *name)
 
 static int verify(struct rthc_plan_change *c)
 {
-	if (c->op != RTHC_OP_WRITE && c->op != RTHC_OP_FILE)
+	if (c->op != RTHC_OP_WRITE && c->op != RTHC_OP_FILE && c->op != RTHC_OP_SYMLINK)
 		return 0;
 	if (rthc_value_eq(c->form, c->after, c->new_value))
 		return 0;
@@ -185,7 +193,12 @@ _printf_format_(2, 3) static void set_reason(struct rthc_plan_change *c, const c
 	va_end(ap);
 }
 
-static void roll_back_run(struct rthc_host *h, struct rthc_journal *j, struct rthc_plan *plan, size_t upto)
+/*
+ * Undo what this run (or this re-apply) wrote, newest first. A re-applied value gets no R record:
+ * the change of the run it wrote again stays in force for --rollback.
+ */
+static void roll_back_run(struct rthc_host *h, struct rthc_journal *j, struct rthc_plan *plan,
+			  size_t upto, bool reapply)
 {
 	bool complete = true;
 
@@ -196,15 +209,21 @@ static void roll_back_run(struct rthc_host *h, struct rthc_journal *j, struct rt
 			continue;
 		rthc_exec_undo(h, c, false);
 		complete = complete && c->status == RTHC_CHANGE_ROLLED_BACK;
-		(void)rthc_journal_mark(j, 'R', c->seq, rthc_change_status_to_string(c->status));
+		if (!c->reapply)
+			(void)rthc_journal_mark(j, 'R', c->seq,
+						rthc_change_status_to_string(c->status));
 	}
-	(void)rthc_journal_commit(j, complete ? "rolled_back" : "rollback_incomplete");
+	/* A failed re-apply leaves the run it extends applied, as it was before. */
+	(void)rthc_journal_commit(j, !complete ? "rollback_incomplete"
+				     : reapply ? "applied"
+					       : "rolled_back");
 }
 
 static int apply_one(struct rthc_host *h, struct rthc_journal *j, struct rthc_plan_change *c)
 {
 	char num[16];
-	int r = rthc_journal_append(j, c);
+	/* A value the run records already is written again without a new record (journal.h). */
+	int r = c->reapply ? 0 : rthc_journal_append(j, c);
 
 	if (r < 0) {
 		set_reason(c, "not applied: cannot write the journal: %s", strerror(-r));
@@ -240,6 +259,70 @@ static int apply_one(struct rthc_host *h, struct rthc_journal *j, struct rthc_pl
 	return r;
 }
 
+/* The newest change of run to c's target, when c writes the same value again; else NULL. */
+static const struct rthc_plan_change *recorded(const struct rthc_journal_run *run,
+					       const struct rthc_plan_change *c)
+{
+	for (size_t i = run->changes.n; i-- > 0;) {
+		const struct rthc_plan_change *o = &run->changes.v[i];
+
+		if (!streq(o->target, c->target))
+			continue;
+		if (o->op != c->op || o->done || !rthc_value_eq(c->form, o->new_value, c->new_value))
+			return NULL;
+		/* Written, cut short by a crash, or refused by the kernel (S): tried again. */
+		return o->status == RTHC_CHANGE_APPLIED || o->status == RTHC_CHANGE_PLANNED ||
+			       o->status == RTHC_CHANGE_UNCHANGED
+			       ? o
+			       : NULL;
+	}
+	return NULL;
+}
+
+/* Numbers for a re-apply: a value the run records keeps its change; the rest go on from it. */
+static void number_reapply(struct rthc_plan *plan, const struct rthc_journal_run *run)
+{
+	unsigned next = (unsigned)run->changes.n + 1;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		struct rthc_plan_change *c = &plan->v[i];
+		const struct rthc_plan_change *o = recorded(run, c);
+
+		c->reapply = o != NULL;
+		c->seq = o ? o->seq : next++;
+		if (o)
+			set_reason(c, "re-applied: change %u of run %s", o->seq, run->run_id);
+	}
+}
+
+/* The journal of this apply: a new run with its P record, or the run a re-apply extends. */
+static int journal_for(struct rthc_host *h, struct rthc_plan *plan, const struct rthc_exec_opts *o,
+		       struct rthc_journal **ret)
+{
+	struct rthc_journal *j = NULL;
+	int r;
+
+	if (o->extend) {
+		r = rthc_journal_reopen(h, o->extend->run_id, &j);
+		if (r == 0) {
+			j->hook = o->hook;
+			j->hook_data = o->hook_data;
+			number_reapply(plan, o->extend);
+			r = rthc_journal_begin_reapply(j);
+		}
+	} else {
+		r = rthc_journal_open(h, o->profile ? o->profile : "", o->hook, o->hook_data, &j);
+		if (r == 0 && o->args)
+			r = rthc_journal_params(j, o->args);
+	}
+	if (r < 0) {
+		rthc_journal_close(j);
+		return r;
+	}
+	*ret = j;
+	return 0;
+}
+
 int rthc_exec_apply(struct rthc_host *h, struct rthc_plan *plan, const struct rthc_exec_opts *o,
 		    char **run_id)
 {
@@ -247,7 +330,7 @@ int rthc_exec_apply(struct rthc_host *h, struct rthc_plan *plan, const struct rt
 	size_t i;
 	int r;
 
-	r = rthc_journal_open(h, o->profile ? o->profile : "", o->hook, o->hook_data, &j);
+	r = journal_for(h, plan, o, &j);
 	if (r < 0)
 		return r;
 	*run_id = strdup(j->run_id);
@@ -261,7 +344,7 @@ int rthc_exec_apply(struct rthc_host *h, struct rthc_plan *plan, const struct rt
 			break;
 	}
 	if (r < 0) {
-		roll_back_run(h, j, plan, i + 1);
+		roll_back_run(h, j, plan, i + 1, o->extend != NULL);
 		for (size_t k = i + 1; k < plan->n; k++) {
 			plan->v[k].status = RTHC_CHANGE_UNCHANGED;
 			set_reason(&plan->v[k], "%s", "not applied: an earlier change failed");
@@ -318,6 +401,32 @@ static void restore(struct rthc_host *h, struct rthc_plan_change *c, const char 
 		set_reason(c, "cannot restore the old value: %s", strerror(-r));
 }
 
+/* A link this run created: removed while it still points where it was made to point. */
+static void undo_link(struct rthc_host *h, struct rthc_plan_change *c, bool dry_run)
+{
+	_cleanup_free_ char *cur = NULL;
+	int r = rthc_host_readlink(h, c->target, &cur);
+
+	if (r == -ENOENT) {
+		c->status = RTHC_CHANGE_ROLLED_BACK; /* never made, or removed before */
+		return;
+	}
+	if (r < 0 || !streq(cur, c->new_value)) {
+		c->status = RTHC_CHANGE_CONFLICT;
+		set_reason(c, "left alone: %s",
+			   r < 0 ? "no longer a symbolic link" : "the link points elsewhere now");
+		return;
+	}
+	r = dry_run ? 0 : rthc_host_unlink(h, c->target);
+	if (r == 0 && !dry_run && c->old_value)
+		r = make_link(h, c->target, c->old_value);
+	c->status = r < 0 ? RTHC_CHANGE_FAILED
+		    : dry_run ? RTHC_CHANGE_PLANNED
+			      : RTHC_CHANGE_ROLLED_BACK;
+	if (r < 0)
+		set_reason(c, "cannot remove the link: %s", strerror(-r));
+}
+
 void rthc_exec_undo(struct rthc_host *h, struct rthc_plan_change *c, bool dry_run)
 {
 	_cleanup_free_ char *cur = NULL;
@@ -336,11 +445,14 @@ void rthc_exec_undo(struct rthc_host *h, struct rthc_plan_change *c, bool dry_ru
 		restore(h, c, cur, dry_run);
 		return;
 	case RTHC_OP_MKDIR:
-		r = rthc_host_is_dir(h, c->target) ? (dry_run ? 0 : remove_dir(h, c->target)) : 0;
+		r = rthc_host_is_dir(h, c->target) ? (dry_run ? 0 : rthc_host_rmdir(h, c->target)) : 0;
 		c->status = r == 0 ? (dry_run ? RTHC_CHANGE_PLANNED : RTHC_CHANGE_ROLLED_BACK)
 				   : r == -ENOTEMPTY || r == -EEXIST ? RTHC_CHANGE_CONFLICT : RTHC_CHANGE_FAILED;
 		if (r < 0)
 			set_reason(c, "cannot remove the directory: %s", strerror(-r));
+		return;
+	case RTHC_OP_SYMLINK:
+		undo_link(h, c, dry_run);
 		return;
 	case RTHC_OP_UNLOAD:
 		if (module_loaded(h, c->target) > 0) {

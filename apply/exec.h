@@ -17,6 +17,9 @@ struct rthc_host;
 
 struct rthc_exec_opts {
 	const char *profile;       /* recorded in the journal header */
+	char *const *args;         /* the P record (rthc_apply_args()); NULL: none */
+	/* A re-apply (journal.h): append to this run instead of starting a new one. */
+	const struct rthc_journal_run *extend;
 	rthc_journal_hook_fn hook; /* test-only crash hook (see journal.h); NULL in the tool */
 	void *hook_data;
 };
@@ -34,7 +37,9 @@ void rthc_exec_unlock(int fd);
  * Perform every change of the plan. 0 when all were applied (statuses applied / unchanged for
  * tolerated refusals); otherwise the first error, after rolling back what this run changed
  * (statuses rolled_back, or conflict/failed if that too went wrong). *run_id gets the journal's
- * run ID (malloc'd) once the journal exists.
+ * run ID (malloc'd) once the journal exists. With o->extend the changes are journaled into that
+ * run (numbered again; those that write a value the run records are marked reapply) and a
+ * failure rolls back only what this re-apply wrote, leaving the run applied.
  */
 int rthc_exec_apply(struct rthc_host *h, struct rthc_plan *plan, const struct rthc_exec_opts *o,
 		    char **run_id) _must_check_;

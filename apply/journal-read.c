@@ -160,6 +160,36 @@ static int parse_header(struct lexer *lx, struct rthc_journal_run *run)
 					  ?: string(lx, &run->started) ?: end_of_line(lx);
 }
 
+/* P: one or more strings. */
+static int parse_params(struct lexer *lx, struct rthc_journal_run *run)
+{
+	char **v = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	while (r == 0 && *lx->p) {
+		char **nv = realloc(v, (n + 2) * sizeof(*v));
+
+		if (!nv) {
+			r = -ENOMEM;
+			break;
+		}
+		v = nv;
+		v[n] = NULL;
+		r = string(lx, &v[n]);
+		if (r == 0)
+			v[++n] = NULL;
+	}
+	if (r == 0 && n == 0)
+		r = -EINVAL;
+	if (r < 0) {
+		rthc_strv_free(v);
+		return r;
+	}
+	run->args = v;
+	return 0;
+}
+
 static int parse_line(const char *line, unsigned lineno, struct rthc_journal_run *run)
 {
 	struct lexer lx = {line + 1};
@@ -177,6 +207,21 @@ static int parse_line(const char *line, unsigned lineno, struct rthc_journal_run
 	switch (line[0]) {
 	case 'H':
 		return run->run_id ? -EINVAL : parse_header(&lx, run);
+	case 'P':
+		if (!run->run_id || run->args || run->changes.n || run->end || run->reapplies)
+			return -EINVAL;
+		return parse_params(&lx, run);
+	case 'B': {
+		_cleanup_free_ char *started = NULL;
+
+		if (!run->run_id || string(&lx, &started) < 0 || end_of_line(&lx) < 0)
+			return -EINVAL;
+		/* The run is open again: its C records continue. */
+		free(run->end);
+		run->end = NULL;
+		run->reapplies++;
+		return 0;
+	}
 	case 'C':
 		return !run->run_id || run->end ? -EINVAL : parse_change(&lx, &run->changes);
 	case 'A':
@@ -248,6 +293,7 @@ void rthc_journal_run_done(struct rthc_journal_run *run)
 	free(run->root);
 	free(run->started);
 	free(run->end);
+	rthc_strv_free(run->args);
 	rthc_plan_done(&run->changes);
 	memset(run, 0, sizeof(*run));
 }

@@ -221,19 +221,26 @@ static int create_file(struct rthc_host *h, const char *stamp, struct rthc_journ
 	return -EEXIST;
 }
 
+/* The current UTC time as in records ("2026-01-31T12:00:00Z") and as in run IDs (no '-' or ':'). */
+static void now_utc(char started[static 32], char stamp[static 32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(started, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(stamp, 32, "%Y%m%dT%H%M%SZ", &tm);
+}
+
 int rthc_journal_open(struct rthc_host *h, const char *profile, rthc_journal_hook_fn hook, void *hook_data,
 		      struct rthc_journal **ret)
 {
 	_cleanup_free_ char *qid = NULL, *qprof = NULL, *qroot = NULL, *line = NULL;
 	char stamp[32], started[32];
 	struct rthc_journal *j = NULL;
-	time_t now = time(NULL);
-	struct tm tm;
 	int r;
 
-	gmtime_r(&now, &tm);
-	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	now_utc(started, stamp);
 	r = rthc_host_mkdir_p(h, RTHC_JOURNAL_DIR, 0700);
 	if (r == 0)
 		r = create_file(h, stamp, &j);
@@ -310,6 +317,35 @@ int rthc_journal_append(struct rthc_journal *j, const struct rthc_plan_change *c
 		line = NULL;
 		return -ENOMEM;
 	}
+	return write_record(j, line);
+}
+
+int rthc_journal_params(struct rthc_journal *j, char *const *args)
+{
+	struct rthc_strbuf sb;
+	int r;
+
+	rthc_strbuf_init(&sb);
+	r = rthc_strbuf_putc(&sb, 'P');
+	for (size_t i = 0; args[i] && r == 0; i++) {
+		_cleanup_free_ char *q = NULL;
+
+		r = rthc_journal_escape(args[i], &q) ?: rthc_strbuf_printf(&sb, " %s", q);
+	}
+	if (r == 0)
+		r = rthc_strbuf_putc(&sb, '\n');
+	if (r == 0)
+		r = write_record(j, rthc_strbuf_str(&sb));
+	rthc_strbuf_done(&sb);
+	return r;
+}
+
+int rthc_journal_begin_reapply(struct rthc_journal *j)
+{
+	char started[32], stamp[32], line[64];
+
+	now_utc(started, stamp);
+	snprintf(line, sizeof(line), "B \"%s\"\n", started);
 	return write_record(j, line);
 }
 

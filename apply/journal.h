@@ -6,6 +6,9 @@
  *
  *   rthostcheck-journal 1
  *   H "<run-id>" "<profile>" "<root>" "<started, RFC 3339>"
+ *   P "<profile argument>" ["<KEY=VALUE>" ...]         the arguments that re-apply the run: the
+ *                                                     profile (name or absolute path) and the
+ *                                                     --set values (the boot unit's arguments)
  *   C <seq> <op> <form> <persistence> <flags> <old-mode> <new-mode> "<id>" "<checks>" "<type>"
  *     "<target>" <"old"|absent> <"old raw bytes"|-> "<new>"
  *                                                     (one line: a change about to be made; the raw
@@ -16,6 +19,14 @@
  *   S <seq> <errno>                                    refused by the kernel, tolerated (managed IRQ)
  *   R <seq> rolled_back|conflict|failed               rollback outcome for the change
  *   E applied|rolled_back|rollback_incomplete         the run's end state
+ *   B "<started, RFC 3339>"                           a re-apply starts (see below); the run is
+ *                                                     open again until its next E
+ *
+ * A re-apply is a later --apply with the same P arguments whose plan only rewrites runtime
+ * values (typically the boot unit after a reboot): instead of a new run it appends to the run,
+ * after a B record. A value the run already records (same target, same new value) is written
+ * again with only an A record for that change; any other change gets a C record that continues
+ * the numbering. So --rollback of the run undoes the re-applies too.
  *
  * A last line without its newline (a crash mid-write) is ignored. Any other malformed line is an
  * error naming the file and line (exit 65).
@@ -57,6 +68,10 @@ int rthc_journal_reopen(struct rthc_host *h, const char *run_id, struct rthc_jou
 int rthc_journal_append(struct rthc_journal *j, const struct rthc_plan_change *c) _must_check_;
 /* An A/F/S/R record for change seq; arg is the value (A, quoted), errno (F, S) or status (R). */
 int rthc_journal_mark(struct rthc_journal *j, char type, unsigned seq, const char *arg);
+/* The P record: args is the NULL-terminated strv of rthc_apply_args(). Right after open. */
+int rthc_journal_params(struct rthc_journal *j, char *const *args) _must_check_;
+/* The B record that starts a re-apply of a reopened run. */
+int rthc_journal_begin_reapply(struct rthc_journal *j) _must_check_;
 /* The E record. (A rollback path may ignore the result of mark/commit: replaying is idempotent.) */
 int rthc_journal_commit(struct rthc_journal *j, const char *end);
 struct rthc_journal *rthc_journal_close(struct rthc_journal *j);
@@ -64,8 +79,10 @@ struct rthc_journal *rthc_journal_close(struct rthc_journal *j);
 /* A journal read back. */
 struct rthc_journal_run {
 	char *run_id, *profile, *root, *started; /* owned */
+	char **args;                              /* owned strv of the P record, or NULL */
 	struct rthc_plan changes;                 /* C records, with A/F/S/R applied */
-	char *end;                                /* owned; NULL when the run never ended */
+	char *end;                                /* owned; NULL when the run (or a re-apply) never ended */
+	unsigned reapplies;                       /* B records */
 };
 
 /* Parse a journal; -EINVAL with err (file:line) when malformed, -ENOENT when missing. */

@@ -14,7 +14,8 @@
 #include "profile.h"
 #include "strbuf.h"
 
-static const char *const op_names[_RTHC_OP_MAX] = {"write", "file", "mkdir", "unload", "exec"};
+static const char *const op_names[_RTHC_OP_MAX] = {"write", "file",  "mkdir",
+						   "unload", "exec", "symlink"};
 static const char *const form_names[_RTHC_FORM_MAX] = {"plain", "bracket", "cpulist", "mask", "text"};
 
 const char *rthc_op_to_string(enum rthc_op op)
@@ -368,8 +369,34 @@ int rthc_plan_file(struct rthc_apply_ctx *a, const char *id, const char *checks,
 	return 0;
 }
 
+int rthc_plan_link(struct rthc_apply_ctx *a, const char *id, const char *type, const char *path,
+		   const char *text)
+{
+	_cleanup_free_ char *cur = NULL;
+	int r = rthc_host_readlink(a->h, path, &cur);
+
+	if (r == 0 && streq(cur, text))
+		return 0;
+	if (r == -ENOMEM)
+		return r;
+	if (r != -ENOENT) {
+		rthc_plan_note(a->plan, "%s: %s, not changed", path,
+			       r == 0		? "a link to somewhere else"
+			       : r == -EINVAL ? "not a symbolic link"
+					      : strerror(-r));
+		return 0;
+	}
+	r = plan_parents(a, path, "", type);
+	if (r < 0)
+		return r;
+	return rthc_plan_add(a->plan, id, "", type, path, RTHC_OP_SYMLINK, RTHC_FORM_TEXT, NULL, text,
+			     RTHC_PERSIST_PERSISTENT, 0)
+		       ? 0
+		       : -ENOMEM;
+}
+
 int rthc_plan_build(struct rthc_host *h, const struct rthc_facts *f, const struct rthc_profile *p,
-		    struct rthc_plan *plan)
+		    char *const *args, struct rthc_plan *plan)
 {
 	static const struct rthc_applier *const appliers[] = {
 		&rthc_applier_sysctl, &rthc_applier_sysfs,   &rthc_applier_cpu,       &rthc_applier_irq,
@@ -382,6 +409,8 @@ int rthc_plan_build(struct rthc_host *h, const struct rthc_facts *f, const struc
 
 	for (size_t i = 0; i < ARRAY_SIZE(appliers) && r == 0; i++)
 		r = appliers[i]->plan(&a);
+	if (r == 0)
+		r = rthc_plan_boot_unit(&a, args);
 	if (r < 0)
 		return r;
 	/* Entries overridden back to the current value drop out; renumber. */

@@ -24,7 +24,8 @@ enum rthc_op {
 	RTHC_OP_FILE,   /* create or replace a whole file: rthc_host_replace_file */
 	RTHC_OP_MKDIR,  /* create a directory that did not exist */
 	RTHC_OP_UNLOAD, /* unload a module (live host only) */
-	RTHC_OP_EXEC,   /* regenerate the bootloader configuration (live host only) */
+	RTHC_OP_EXEC,   /* run a command: update-grub, systemctl daemon-reload (live host only) */
+	RTHC_OP_SYMLINK, /* create a symbolic link (new value: its text), e.g. a unit's enablement */
 	_RTHC_OP_MAX,
 };
 const char *rthc_op_to_string(enum rthc_op op);
@@ -69,6 +70,7 @@ struct rthc_plan_change {
 	char *reason;       /* owned or NULL */
 	int err;            /* negative errno of a failure */
 	bool done;          /* journal: the change was rolled back (or found restored) before */
+	bool reapply;       /* a re-apply writes again what change seq of the run already records */
 };
 
 struct rthc_plan {
@@ -102,9 +104,15 @@ extern const struct rthc_applier rthc_applier_sysctl, rthc_applier_sysfs, rthc_a
 	rthc_applier_irq, rthc_applier_irqbalance, rthc_applier_modules, rthc_applier_hugepages,
 	rthc_applier_cmdline;
 
-/* Run every applier of the profile (read-only). */
+/*
+ * Run every applier of the profile (read-only). args (rthc_apply_args(): the profile argument and
+ * the --set values, NULL-terminated) are those of the boot unit that re-applies the runtime part;
+ * NULL plans no unit.
+ */
 int rthc_plan_build(struct rthc_host *h, const struct rthc_facts *f, const struct rthc_profile *p,
-		    struct rthc_plan *plan) _must_check_;
+		    char *const *args, struct rthc_plan *plan) _must_check_;
+/* The boot unit and its enablement link (apply-boot.c), after every applier. */
+int rthc_plan_boot_unit(struct rthc_apply_ctx *a, char *const *args) _must_check_;
 
 /* ---- helpers for appliers -------------------------------------------------------------------- */
 
@@ -135,6 +143,12 @@ struct rthc_plan_change *rthc_plan_add(struct rthc_plan *plan, const char *id, c
 				       enum rthc_persistence p, unsigned flags);
 void rthc_plan_note(struct rthc_plan *plan, const char *fmt, ...) _printf_format_(2, 3);
 int rthc_plan_pending(struct rthc_plan *plan, const char *checks) _must_check_;
+/*
+ * Propose the symbolic link path -> text (persistent), planning its missing parent directories.
+ * Dropped when the link is there already; anything else at path is a note, left alone.
+ */
+int rthc_plan_link(struct rthc_apply_ctx *a, const char *id, const char *type, const char *path,
+		   const char *text) _must_check_;
 /* Whether the plan already changes target. */
 struct rthc_plan_change *rthc_plan_find(struct rthc_plan *plan, const char *target);
 

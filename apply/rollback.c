@@ -57,13 +57,13 @@ static bool undo_all(struct rthc_host *h, struct rthc_journal *j, struct rthc_pl
 		if (j)
 			(void)rthc_journal_mark(j, 'R', c->seq, rthc_change_status_to_string(c->status));
 	}
-	/* The bootloader configuration is regenerated from the restored files. */
+	/* Commands (update-grub, systemctl daemon-reload) run again on the restored files. */
 	for (size_t i = 0; regen && i < plan->n; i++) {
 		struct rthc_plan_change *c = &plan->v[i];
 
 		if (c->op == RTHC_OP_EXEC && c->status == RTHC_CHANGE_ROLLED_BACK && rthc_exec_spawn(c->new_value) < 0) {
 			c->status = RTHC_CHANGE_FAILED;
-			set_reason(c, "regenerating the bootloader configuration failed");
+			set_reason(c, "running it again after the restore failed");
 			complete = false;
 		}
 	}

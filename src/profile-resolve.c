@@ -126,10 +126,19 @@ int rthc_profile_check_value(const struct rthc_profile *p, const struct rthc_pro
 		return check_words(k, v, !streq(k, "disable"), msg, n);
 	if (streq(s, "hugepages")) {
 		const char *dot = strchr(k, '.');
+		unsigned long kb;
 
-		if (dot && streq(dot, ".nodes"))
+		if (streq(k, "nodes") || (dot && streq(dot, ".nodes")))
 			return check_cpus(p, k, v, false, msg, n) == -EINVAL ? bad(msg, n, s, k, v, "a node list")
 									    : 0;
+		if (streq(k, "size"))
+			return rthc_profile_parse_pagesize(v, &kb) == 0
+				       ? 0
+				       : bad(msg, n, s, k, v, "2M, 1G or NkB");
+		if (streq(k, "per_node") && !rthc_profile_get(p, "hugepages", "size")) {
+			snprintf(msg, n, "[hugepages] per_node: no size for the pool");
+			return -EINVAL;
+		}
 		return all_digits(v) ? 0 : bad(msg, n, s, k, v, "a number of pages");
 	}
 	if (streq(s, "guest"))
@@ -159,6 +168,8 @@ int rthc_profile_resolve(struct rthc_profile *p, const struct rthc_facts *f, cha
 			snprintf(err->msg, sizeof(err->msg), "%s", msg);
 		}
 	}
+	if (r == 0)
+		r = rthc_profile_add_budgets(p);
 	if (r == 0) {
 		const char *mode = rthc_profile_value(p, "main", "mode");
 

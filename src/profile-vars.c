@@ -20,12 +20,6 @@ static const char *const computed_vars[] = {
 	"numa_nodes",         "isolated_nodes",    NULL,
 };
 
-/* Budgets that checks read with rthc_ctx_var(), taken from typed keys. */
-static const struct {
-	const char *var, *section, *key;
-} aliases[] = {
-	{"cstate_max_latency_us", "cpu", "idle_max_latency_us"},
-};
 
 static bool in_list(const char *const *list, const char *s)
 {
@@ -82,7 +76,7 @@ int rthc_profile_parse_pagesize(const char *s, unsigned long *kb)
 	return 0;
 }
 
-/* "SIZE", "SIZE.nodeN", "SIZE.per_node", "SIZE.nodes". */
+/* "size", "per_node", "nodes", "SIZE", "SIZE.nodeN", "SIZE.per_node", "SIZE.nodes". */
 static bool hugepages_key(const char *key)
 {
 	char size[32];
@@ -90,6 +84,8 @@ static bool hugepages_key(const char *key)
 	size_t n = dot ? (size_t)(dot - key) : strlen(key);
 	unsigned long kb;
 
+	if (streq(key, "size") || streq(key, "per_node") || streq(key, "nodes"))
+		return true;
 	if (n >= sizeof(size))
 		return false;
 	memcpy(size, key, n);
@@ -526,8 +522,71 @@ const char *rthc_profile_var(const struct rthc_profile *p, const char *name)
 	for (size_t i = 0; i < p->nvars; i++)
 		if (streq(p->vars[i].name, name))
 			return p->vars[i].value;
-	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
-		if (streq(aliases[i].var, name))
-			return rthc_profile_value(p, aliases[i].section, aliases[i].key);
 	return NULL;
+}
+
+/* ---- budgets the checks read, from the typed keys ------------------------------------------ */
+
+static int add_budget(struct rthc_profile *p, const char *name, const char *value)
+{
+	struct rthc_profile_var *v;
+
+	if (!value || rthc_profile_var(p, name))
+		return 0; /* a variable of that name (from the profile or --set) wins */
+	v = realloc(p->vars, (p->nvars + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	p->vars = v;
+	v[p->nvars] = (struct rthc_profile_var){strdup(name), strdup(value)};
+	if (!v[p->nvars].name || !v[p->nvars].value) {
+		free(v[p->nvars].name);
+		free(v[p->nvars].value);
+		return -ENOMEM;
+	}
+	p->nvars++;
+	return 0;
+}
+
+/* The per-node pool the checks audit: [hugepages] size/per_node, else the largest SIZE.per_node. */
+static int hugepage_budgets(struct rthc_profile *p)
+{
+	const char *size = rthc_profile_value(p, "hugepages", "size");
+	const char *n = rthc_profile_value(p, "hugepages", "per_node");
+	unsigned long best = 0;
+	char buf[32] = "";
+
+	if (size && n)
+		return add_budget(p, "hugepage_size", size) ?:
+		       add_budget(p, "hugepages_per_node", n);
+	for (size_t i = 0; i < p->nentries; i++) {
+		const struct rthc_profile_entry *e = &p->entries[i];
+		const char *dot = strchr(e->key, '.');
+		unsigned long kb;
+
+		if (!streq(e->section, "hugepages") || !dot || !streq(dot, ".per_node") ||
+		    (size_t)(dot - e->key) >= sizeof(buf))
+			continue;
+		snprintf(buf, sizeof(buf), "%.*s", (int)(dot - e->key), e->key);
+		if (rthc_profile_parse_pagesize(buf, &kb) == 0 && kb > best) {
+			best = kb;
+			n = e->value;
+			size = e->key;
+		}
+	}
+	if (!best)
+		return 0;
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(size, "."), size);
+	return add_budget(p, "hugepage_size", buf) ?: add_budget(p, "hugepages_per_node", n);
+}
+
+int rthc_profile_add_budgets(struct rthc_profile *p)
+{
+	const char *tm = rthc_profile_value(p, "sysctl", "kernel.timer_migration");
+	const char *idle = rthc_profile_value(p, "cpu", "idle_max_latency_us");
+	bool poll = rthc_profile_get(p, "cmdline", "rcu_nocb_poll") != NULL;
+
+	if (!tm)
+		tm = rthc_profile_value(p, "sysctl", "kernel/timer_migration");
+	return add_budget(p, "cstate_max_latency_us", idle) ?: add_budget(p, "timer_migration", tm) ?:
+	       add_budget(p, "rcu_nocb_poll", poll ? "1" : NULL) ?: hugepage_budgets(p);
 }

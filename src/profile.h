@@ -76,7 +76,7 @@ int rthc_profile_resolve(struct rthc_profile *p, const struct rthc_facts *f, cha
 			 size_t nsets, struct rthc_profile_error *err) _must_check_;
 struct rthc_profile *rthc_profile_free(struct rthc_profile *p);
 
-/* A resolved variable (user, --set or built-in), or one of the budget aliases; NULL if unset. */
+/* A resolved variable (user, --set, built-in or a budget from a typed key); NULL if unset. */
 const char *rthc_profile_var(const struct rthc_profile *p, const char *name);
 /* The entry section/key, or NULL. */
 const struct rthc_profile_entry *rthc_profile_get(const struct rthc_profile *p, const char *section,
@@ -108,6 +108,14 @@ int rthc_profile_compute_vars(struct rthc_profile *p, const struct rthc_facts *f
 int rthc_profile_expand(const struct rthc_profile *p, const char *in, char **out, char *msg, size_t n);
 int rthc_profile_check_value(const struct rthc_profile *p, const struct rthc_profile_entry *e, char *msg,
 			     size_t n);
+/*
+ * After expansion: the budgets the checks read (rthc_ctx_var) that the profile gives through
+ * typed keys, added as variables unless a variable of that name exists: cstate_max_latency_us
+ * ([cpu] idle_max_latency_us), timer_migration ([sysctl] kernel.timer_migration), rcu_nocb_poll
+ * (1 when [cmdline] has it), hugepage_size and hugepages_per_node ([hugepages] size and per_node,
+ * else the largest SIZE.per_node).
+ */
+int rthc_profile_add_budgets(struct rthc_profile *p);
 /* Size in kB from "2M", "1G", "2048kB", "1048576kB"; -EINVAL otherwise. */
 int rthc_profile_parse_pagesize(const char *s, unsigned long *kb);
 /* Split a list of words separated by commas and/or white space; *n words in a strv. */

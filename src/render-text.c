@@ -124,6 +124,26 @@ static void header(FILE *f, const struct rthc_report *rep, unsigned flags)
 		fprintf(f, "profile: %s (%s)\n", rep->profile_name, rep->profile_source);
 }
 
+/* A value on one line: a whole file's content shows as its first line and "(+N lines)". */
+static void short_value(FILE *f, const char *v)
+{
+	const char *nl;
+	size_t more = 0;
+
+	if (!v) {
+		fputs("(absent)", f);
+		return;
+	}
+	nl = strchr(v, '\n');
+	if (!nl || !nl[1]) {
+		fprintf(f, "%.*s", (int)(nl ? nl - v : (long)strlen(v)), v);
+		return;
+	}
+	for (const char *p = nl + 1; *p; p++)
+		more += *p == '\n' || !p[1];
+	fprintf(f, "%.*s (+%zu line%s)", (int)(nl - v), v, more, more == 1 ? "" : "s");
+}
+
 static void changes(FILE *f, const struct rthc_report *rep)
 {
 	if (!rep->nchanges)
@@ -132,10 +152,13 @@ static void changes(FILE *f, const struct rthc_report *rep)
 	for (size_t i = 0; i < rep->nchanges; i++) {
 		const struct rthc_change *c = &rep->changes[i];
 
-		fprintf(f, "  %-11s %-9s %s: %s -> %s%s%s\n", rthc_change_status_to_string(c->status),
-			rthc_persistence_to_string(c->persistence), c->target,
-			c->old_value ? c->old_value : "(absent)", c->new_value ? c->new_value : "(absent)",
-			c->reason && *c->reason ? "  # " : "", c->reason ? c->reason : "");
+		fprintf(f, "  %-11s %-9s %s: ", rthc_change_status_to_string(c->status),
+			rthc_persistence_to_string(c->persistence), c->target);
+		short_value(f, c->old_value);
+		fputs(" -> ", f);
+		short_value(f, c->new_value);
+		fprintf(f, "%s%s\n", c->reason && *c->reason ? "  # " : "",
+			c->reason ? c->reason : "");
 	}
 }
 

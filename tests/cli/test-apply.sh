@@ -51,7 +51,7 @@ json_ok() {
 		"$tmp/out" "$1"
 }
 
-echo "1..18"
+echo "1..26"
 
 cp -R "$top_srcdir/tests/fixtures/apply-host" "$tmp/pristine"
 cp -R "$tmp/pristine" "$tmp/work"
@@ -82,7 +82,15 @@ check "a bad profile changes nothing" same_tree "$tmp/work" "$tmp/pristine"
 "$RTHOSTCHECK" --root "$tmp/work" --apply realtime --dry-run --json >"$tmp/out" 2>"$tmp/err"
 check "--dry-run plans changes (JSON, status planned, mode dry_run)" json_ok \
 	'd["run"]["mode"] == "dry_run" and len(d["changes"]) > 20 and all(c["status"] == "planned" for c in d["changes"])'
+check "--dry-run JSON keeps whole file contents" json_ok \
+	'any(c["target"] == "/etc/sysctl.d/90-rthostcheck.conf" and c["new"].count(chr(10)) == 8 for c in d["changes"])'
 check "--dry-run changes nothing" same_tree "$tmp/work" "$tmp/pristine"
+
+"$RTHOSTCHECK" --root "$tmp/work" --apply realtime --dry-run --no-color >"$tmp/out" 2>"$tmp/err"
+check "the text report shows a file as its first line and the count of the others" grep -qF \
+	'/etc/sysctl.d/90-rthostcheck.conf: (absent) -> # Written by rthostcheck --apply realtime; removed by --rollback. (+7 lines)' \
+	"$tmp/out"
+check "the text report prints no file body" test -z "$(grep -E '^(kernel|vm)\.[a-z_.]+ = ' "$tmp/out")"
 
 mkdir -p "$tmp/work/var/lib/rthostcheck"
 if command -v flock >/dev/null 2>&1; then
@@ -94,16 +102,39 @@ else
 	ok "# SKIP no flock(1)"
 fi
 
-"$RTHOSTCHECK" --root "$tmp/work" --apply realtime --json >"$tmp/out" 2>"$tmp/err"
+set_hk="housekeeping_cores_per_node=1"
+"$RTHOSTCHECK" --root "$tmp/work" --apply realtime --set "$set_hk" --json >"$tmp/out" 2>"$tmp/err"
 rc=$?
 check "--apply exits with a post-apply verdict, not 4 (got $rc)" test "$rc" -ne 4 -a "$rc" -lt 64
 check "--apply reports applied changes and fixed / pending_reboot results" json_ok \
 	'd["run"]["mode"] == "apply" and all(c["status"] == "applied" for c in d["changes"]) and any(r["status"] == "fixed" for r in d["results"]) and any(r["status"] == "pending_reboot" for r in d["results"])'
 check "the sysctl.d file is written" grep -q '^kernel.sched_rt_runtime_us = -1$' \
 	"$tmp/work/etc/sysctl.d/90-rthostcheck.conf"
+unit=$tmp/work/etc/systemd/system/rthostcheck-apply.service
+check "the boot unit re-runs the same --apply" grep -Eq \
+	"^ExecStart=/.*/rthostcheck --apply realtime --quiet --no-color --fail-on none --set $set_hk\$" "$unit"
+check "the boot unit is enabled" test "$(readlink "$tmp/work/etc/systemd/system/multi-user.target.wants/rthostcheck-apply.service")" = \
+	/etc/systemd/system/rthostcheck-apply.service
 
-run "$rc" --root "$tmp/work" --apply realtime --json
+run "$rc" --root "$tmp/work" --apply realtime --set "$set_hk" --json
 check "applying the same profile again changes nothing" json_ok 'd["changes"] == []'
+
+# A reboot puts the runtime values back; the unit's command line writes them again, as part of
+# the first run (no new journal), and --rollback still undoes everything.
+for f in proc/sys/kernel/sched_rt_runtime_us sys/kernel/mm/transparent_hugepage/enabled \
+	proc/irq/25/smp_affinity_list; do
+	cp "$tmp/pristine/$f" "$tmp/work/$f"
+done
+eval "set -- $(sed -n 's|^ExecStart=[^ ]*/rthostcheck ||p' "$unit")"
+"$RTHOSTCHECK" --root "$tmp/work" "$@" >"$tmp/out" 2>"$tmp/err"
+check "the boot unit's command re-applies the runtime values" \
+	test "$(cat "$tmp/work/proc/sys/kernel/sched_rt_runtime_us")" = -1 -a \
+	"$(cat "$tmp/work/proc/irq/25/smp_affinity_list")" = 0-1,4-5
+check "the re-apply goes into the first run" test "$(ls "$tmp/work/var/lib/rthostcheck/journal" | wc -l)" -eq 1
+"$RTHOSTCHECK" --root "$tmp/work" "$@" >"$tmp/out" 2>"$tmp/err"
+rc2=$?
+"$RTHOSTCHECK" --root "$tmp/work" --apply realtime --set "$set_hk" --json >"$tmp/out" 2>"$tmp/err"
+check "after the re-apply nothing is left to change (exit $rc2)" json_ok 'd["changes"] == []'
 
 run 0 --root "$tmp/work" --rollback --json
 check "--rollback restores every change" json_ok \

@@ -156,10 +156,11 @@ static inline bool same_tree(const char *a, const char *b, const char *rel, char
 			fail_msg("trees differ: %s", _why);                                        \
 	} while (0)
 
-/* A context over root with the profile loaded, resolved and its ISO applied. */
-static inline struct rthc_ctx *apply_ctx(const char *root, const char *profile, bool dry_run)
+/* A context over root with the profile loaded, resolved with --set sets and its ISO applied. */
+static inline struct rthc_ctx *apply_ctx_sets(const char *root, const char *profile, bool dry_run,
+					      const char *const *sets)
 {
-	struct rthc_ctx *ctx = ctx_new(root, NULL, false);
+	struct rthc_ctx *ctx = ctx_new(root, sets, false);
 	struct rthc_profile_error err;
 	char msg[PATH_MAX + 600];
 	int r;
@@ -169,7 +170,7 @@ static inline struct rthc_ctx *apply_ctx(const char *root, const char *profile, 
 	ctx->opts.profile = strdup(profile);
 	r = rthc_profile_load(ctx->host, profile, &ctx->profile, &err);
 	if (r == 0)
-		r = rthc_profile_resolve(ctx->profile, ctx->facts, NULL, 0, &err);
+		r = rthc_profile_resolve(ctx->profile, ctx->facts, ctx->opts.sets, ctx->opts.nsets, &err);
 	if (r < 0) {
 		rthc_profile_error_format(&err, msg, sizeof(msg));
 		fail_msg("profile %s: %s", profile, msg);
@@ -177,6 +178,11 @@ static inline struct rthc_ctx *apply_ctx(const char *root, const char *profile, 
 	ctx->guest = ctx->profile->guest;
 	assert_int_equal(rthc_facts_override_isolated(ctx->facts, &ctx->profile->isolated), 0);
 	return ctx;
+}
+
+static inline struct rthc_ctx *apply_ctx(const char *root, const char *profile, bool dry_run)
+{
+	return apply_ctx_sets(root, profile, dry_run, NULL);
 }
 
 static inline void apply_ctx_free(struct rthc_ctx *ctx)
@@ -235,7 +241,7 @@ static inline const struct rthc_result *find_result(const struct rthc_report *re
 /* The content of root/path (NUL-terminated), or NULL. */
 static inline char *tree_file(const char *root, const char *path)
 {
-	char full[PATH_MAX];
+	char full[PATH_MAX * 2];
 	size_t len = 0;
 	char *d;
 
@@ -246,4 +252,79 @@ static inline char *tree_file(const char *root, const char *path)
 	d = realloc(d, len + 1);
 	d[len] = '\0';
 	return d;
+}
+
+static inline void assert_file(const char *root, const char *path, const char *want)
+{
+	char *got = tree_file(root, path);
+
+	if (!got || !streq(got, want))
+		fail_msg("%s: '%s', expected '%s'", path, got ? got : "(absent)", want);
+	free(got);
+}
+
+/* A test's trees: a pristine copy of a fixture and a work copy to apply to. */
+struct env {
+	char *tmp, pristine[PATH_MAX], work[PATH_MAX];
+};
+
+static inline int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+
+	e->tmp = tmpdir_new();
+	snprintf(e->pristine, sizeof(e->pristine), "%s/pristine", e->tmp);
+	snprintf(e->work, sizeof(e->work), "%s/work", e->tmp);
+	set_profile_dir();
+	*state = e;
+	return 0;
+}
+
+static inline int teardown(void **state)
+{
+	struct env *e = *state;
+
+	tmpdir_remove(e->tmp);
+	free(e->tmp);
+	free(e);
+	return 0;
+}
+
+static inline void copies(struct env *e, const char *fixture)
+{
+	copy_tree(fixture_dir(fixture), e->pristine);
+	copy_tree(fixture_dir(fixture), e->work);
+}
+
+static inline void copy_file(const char *from_root, const char *to_root, const char *path)
+{
+	char *data = tree_file(from_root, path);
+
+	assert_non_null(data);
+	write_file(to_root, path, data);
+	free(data);
+}
+
+/*
+ * Apply profile to work, then "reboot": the runtime values it wrote are back at their bytes in
+ * pristine. Returns how many those are; *total (optional) gets the number of changes.
+ */
+static inline size_t apply_and_reboot(const char *pristine, const char *work, const char *profile,
+				      size_t *total)
+{
+	struct rthc_ctx *ctx = apply_ctx(work, profile, false);
+	const struct rthc_report *rep = ctx->report;
+	size_t n = 0;
+
+	assert_int_equal(rthc_apply_run(ctx, NULL), 0);
+	assert_int_equal(rep->outcome_exit, 0);
+	for (size_t i = 0; i < rep->nchanges; i++)
+		if (rep->changes[i].persistence == RTHC_PERSIST_RUNTIME) {
+			copy_file(pristine, work, rep->changes[i].target);
+			n++;
+		}
+	if (total)
+		*total = rep->nchanges;
+	apply_ctx_free(ctx);
+	return n;
 }

@@ -7,47 +7,6 @@
 #include "host.h"
 #include "test-apply-util.h"
 
-struct env {
-	char *tmp, pristine[PATH_MAX], work[PATH_MAX];
-};
-
-static int setup(void **state)
-{
-	struct env *e = calloc(1, sizeof(*e));
-
-	e->tmp = tmpdir_new();
-	snprintf(e->pristine, sizeof(e->pristine), "%s/pristine", e->tmp);
-	snprintf(e->work, sizeof(e->work), "%s/work", e->tmp);
-	set_profile_dir();
-	*state = e;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct env *e = *state;
-
-	tmpdir_remove(e->tmp);
-	free(e->tmp);
-	free(e);
-	return 0;
-}
-
-static void copies(struct env *e, const char *fixture)
-{
-	copy_tree(fixture_dir(fixture), e->pristine);
-	copy_tree(fixture_dir(fixture), e->work);
-}
-
-static void assert_file(const char *root, const char *path, const char *want)
-{
-	char *got = tree_file(root, path);
-
-	if (!got || !streq(got, want))
-		fail_msg("%s: '%s', expected '%s'", path, got ? got : "(absent)", want);
-	free(got);
-}
-
 static unsigned count_status(const struct rthc_report *rep, enum rthc_change_status st)
 {
 	unsigned n = 0;
@@ -57,9 +16,19 @@ static unsigned count_status(const struct rthc_report *rep, enum rthc_change_sta
 	return n;
 }
 
+static int64_t expected_int(const struct rthc_result *r, const char *key)
+{
+	for (size_t i = 0; r->expected && i < r->expected->n; i++)
+		if (streq(r->expected->v[i].key, key) && r->expected->v[i].type == RTHC_VALUE_INT)
+			return r->expected->v[i].i;
+	fail_msg("%s: no expected %s", r->check->id, key);
+	return -1;
+}
+
 static void test_host_cycle(void **state)
 {
 	struct env *e = *state;
+	const struct rthc_result *r;
 	struct rthc_ctx *ctx;
 	char path[PATH_MAX + 8];
 	unsigned mc = 0;
@@ -79,6 +48,15 @@ static void test_host_cycle(void **state)
 			 RTHC_PERSIST_BOOT);
 	/* IRQ 1 is on CPU 0 already: no change for it. */
 	assert_null(find_change(ctx->report, "/proc/irq/1/smp_affinity_list"));
+	/* The profile's expectations reach the checks: its hugepage pool, timer_migration. */
+	r = find_result(ctx->report, "mem.hugepages");
+	assert_int_equal(r->status, RTHC_STATUS_FAIL);
+	assert_int_equal(expected_int(r, "free_per_node"), 4);
+	assert_int_equal(expected_int(r, "page_size_kb"), 1048576);
+	assert_int_equal(r->nitems, 2); /* both nodes hold isolated CPUs */
+	r = find_result(ctx->report, "sched.timer_migration");
+	assert_int_equal(r->status, RTHC_STATUS_WARN);
+	assert_int_equal(expected_int(r, "value"), 0);
 	apply_ctx_free(ctx);
 	assert_same_tree(e->work, e->pristine);
 	snprintf(path, sizeof(path), "%s/var", e->work);
@@ -94,6 +72,7 @@ static void test_host_cycle(void **state)
 		mc += strstr(ctx->report->changes[i].target, "/machinecheck/machinecheck") != NULL;
 	assert_int_equal(mc, 8); /* the [sysfs] glob */
 	assert_int_equal(find_result(ctx->report, "sched.rt_runtime")->status, RTHC_STATUS_FIXED);
+	assert_int_equal(find_result(ctx->report, "sched.timer_migration")->status, RTHC_STATUS_FIXED);
 	assert_int_equal(find_result(ctx->report, "cmdline.isolcpus")->status, RTHC_STATUS_PENDING_REBOOT);
 	assert_int_equal(find_result(ctx->report, "cmdline.nohz_full")->status, RTHC_STATUS_PENDING_REBOOT);
 	apply_ctx_free(ctx);
@@ -106,8 +85,10 @@ static void test_host_cycle(void **state)
 	assert_file(e->work, "/sys/devices/system/cpu/cpu2/cpuidle/state2/disable", "1");
 	assert_file(e->work, "/sys/devices/system/cpu/cpu0/cpuidle/state2/disable", "0\n");
 	assert_file(e->work, "/sys/devices/system/cpu/cpu5/cpufreq/scaling_governor", "performance");
-	assert_file(e->work, "/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages", "512");
+	/* realtime-virtual-host's pool: 1 GiB pages on both nodes (isolated CPUs on each), no 2 MiB. */
 	assert_file(e->work, "/sys/devices/system/node/node0/hugepages/hugepages-1048576kB/nr_hugepages", "4");
+	assert_file(e->work, "/sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages", "4");
+	assert_file(e->work, "/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages", "0\n");
 	assert_file(e->work, "/etc/sysctl.d/90-rthostcheck.conf",
 		    "# Written by rthostcheck --apply realtime-virtual-host; removed by --rollback.\n"
 		    "kernel.sched_rt_runtime_us = -1\nkernel.nmi_watchdog = 0\nkernel.timer_migration = 0\n"

@@ -136,6 +136,75 @@ static void test_write_replay(void **state)
 	free(root);
 }
 
+/* The P record and a re-apply appended after the run's end (B, A again, a C that goes on). */
+static void test_params_reapply(void **state)
+{
+	char prof[] = "realtime", note[] = "note=a \"b\" $c";
+	char *const args[] = {prof, note, NULL};
+	char *root = tmpdir_new(), *latest = NULL, run_id[96];
+	struct rthc_plan plan = {0};
+	struct rthc_plan_change *c;
+	struct rthc_journal_run run;
+	struct rthc_profile_error err;
+	struct rthc_journal *j;
+	struct rthc_host *h;
+
+	(void)state;
+	assert_int_equal(rthc_host_new(root, &h), 0);
+	c = rthc_plan_add(&plan, "sysctl:vm.swappiness", "mem.swap", "sysctl", "/proc/sys/vm/swappiness",
+			  RTHC_OP_WRITE, RTHC_FORM_PLAIN, "60", "10", RTHC_PERSIST_RUNTIME, 0);
+	assert_non_null(c);
+	c = rthc_plan_add(&plan, "irq:40", "irq.affinity", "irq", "/proc/irq/40/smp_affinity_list", RTHC_OP_WRITE,
+			  RTHC_FORM_CPULIST, "0-7", "0-1", RTHC_PERSIST_RUNTIME, 0);
+	assert_non_null(c);
+	c->seq = 2;
+	assert_int_equal(rthc_journal_open(h, "realtime", NULL, NULL, &j), 0);
+	snprintf(run_id, sizeof(run_id), "%s", j->run_id);
+	assert_int_equal(rthc_journal_params(j, args), 0);
+	assert_int_equal(rthc_journal_append(j, &plan.v[0]), 0);
+	assert_int_equal(rthc_journal_mark(j, 'A', 1, "10"), 0);
+	assert_int_equal(rthc_journal_commit(j, "applied"), 0);
+	rthc_journal_close(j);
+	/* The re-apply: change 1 written again, change 2 new. */
+	assert_int_equal(rthc_journal_reopen(h, run_id, &j), 0);
+	assert_int_equal(rthc_journal_begin_reapply(j), 0);
+	assert_int_equal(rthc_journal_mark(j, 'A', 1, "10"), 0);
+	assert_int_equal(rthc_journal_append(j, &plan.v[1]), 0);
+	assert_int_equal(rthc_journal_mark(j, 'A', 2, "0-1"), 0);
+	rthc_journal_close(j);
+	rthc_host_free(h);
+
+	/* Cut short: the run is open (no end), with one re-apply. */
+	assert_int_equal(rthc_host_new(root, &h), 0);
+	assert_int_equal(rthc_journal_replay(h, run_id, &run, &err), 0);
+	assert_non_null(run.args);
+	assert_string_equal(run.args[0], "realtime");
+	assert_string_equal(run.args[1], "note=a \"b\" $c");
+	assert_null(run.args[2]);
+	assert_null(run.end);
+	assert_int_equal(run.reapplies, 1);
+	assert_int_equal(run.changes.n, 2);
+	assert_int_equal(run.changes.v[0].status, RTHC_CHANGE_APPLIED);
+	assert_string_equal(run.changes.v[1].after, "0-1");
+	rthc_journal_run_done(&run);
+	assert_int_equal(rthc_journal_latest(h, &latest, &err), 0);
+	assert_string_equal(latest, run_id);
+	free(latest);
+	/* Ended: applied again. */
+	assert_int_equal(rthc_journal_reopen(h, run_id, &j), 0);
+	assert_int_equal(rthc_journal_commit(j, "applied"), 0);
+	rthc_journal_close(j);
+	rthc_host_free(h);
+	assert_int_equal(rthc_host_new(root, &h), 0);
+	assert_int_equal(rthc_journal_replay(h, run_id, &run, &err), 0);
+	assert_string_equal(run.end, "applied");
+	rthc_journal_run_done(&run);
+	rthc_plan_done(&plan);
+	rthc_host_free(h);
+	tmpdir_remove(root);
+	free(root);
+}
+
 static void test_malformed(void **state)
 {
 	char *root = tmpdir_new();
@@ -158,6 +227,15 @@ static void test_malformed(void **state)
 		{"rthostcheck-journal 1\nH \"1-x\" \"p\" \"/\" \"t\"\nC 1 chmod plain runtime 0 0 0 \"i\" \"\" \"t\" "
 		 "\"/x\" \"o\" - \"n\"\n", 3, "malformed journal record"},
 		{"rthostcheck-journal 1\n", 1, "not a journal (no header)"},
+		{"rthostcheck-journal 1\nH \"1-x\" \"p\" \"/\" \"t\"\nP\n", 3, "malformed journal record"},
+		{"rthostcheck-journal 1\nH \"1-x\" \"p\" \"/\" \"t\"\nP \"p\"\nP \"p\"\n", 4,
+		 "malformed journal record"},
+		{"rthostcheck-journal 1\nH \"1-x\" \"p\" \"/\" \"t\"\nC 1 write plain runtime 0 0 0 \"i\" \"\" \"t\" "
+		 "\"/x\" \"o\" - \"n\"\nP \"p\"\n", 4, "malformed journal record"},
+		{"rthostcheck-journal 1\nH \"1-x\" \"p\" \"/\" \"t\"\nE applied\nC 1 write plain runtime 0 0 0 \"i\" "
+		 "\"\" \"t\" \"/x\" \"o\" - \"n\"\n", 4, "malformed journal record"},
+		{"rthostcheck-journal 1\nH \"1-x\" \"p\" \"/\" \"t\"\nE applied\nB now\n", 4,
+		 "malformed journal record"},
 	};
 
 	(void)state;
@@ -184,6 +262,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_write_replay),
+		cmocka_unit_test(test_params_reapply),
 		cmocka_unit_test(test_malformed),
 	};
 

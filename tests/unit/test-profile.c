@@ -106,8 +106,21 @@ static void test_builtin_host(void **state)
 	assert_string_equal(rthc_profile_value(p, "cpu", "governor"), "performance");
 	assert_string_equal(rthc_profile_value(p, "sysfs", "/sys/kernel/mm/ksm/run"), "2");
 	assert_string_equal(rthc_profile_value(p, "cmdline", "nosoftlockup"), "");
-	/* A budget alias for the checks. */
+	/* The variables the checks read: the profile's expectations. */
 	assert_string_equal(rthc_profile_var(p, "cstate_max_latency_us"), "2");
+	assert_string_equal(rthc_profile_value(p, "cpu", "idle_max_latency_us"), "2");
+	assert_string_equal(rthc_profile_var(p, "timer_migration"), "0");
+	assert_string_equal(rthc_profile_value(p, "sysctl", "kernel.timer_migration"), "0");
+	assert_string_equal(rthc_profile_var(p, "hugepage_size"), "1G");
+	assert_string_equal(rthc_profile_var(p, "hugepages_per_node"), "4");
+	assert_string_equal(rthc_profile_value(p, "hugepages", "size"), "1G");
+	assert_string_equal(rthc_profile_value(p, "hugepages", "per_node"), "4");
+	assert_string_equal(rthc_profile_value(p, "hugepages", "nodes"), "0-1");
+	assert_string_equal(rthc_profile_var(p, "vcpu_prio"), "1");
+	assert_string_equal(rthc_profile_var(p, "irq_loc_max_rate"), "2");
+	assert_string_equal(rthc_profile_var(p, "irq_ipi_max_rate"), "1");
+	assert_null(rthc_profile_var(p, "rcu_nocb_poll"));
+	assert_null(rthc_profile_var(p, "rt_users"));
 	assert_false(p->guest);
 	assert_string_equal(p->source, "builtin");
 	rthc_profile_free(p);
@@ -150,6 +163,71 @@ static void smt_numa_tree(const char *root)
 	}
 	write_file(root, "/sys/devices/system/node/node0/cpulist", "0,2,4,6,8,10,12,14\n");
 	write_file(root, "/sys/devices/system/node/node1/cpulist", "1,3,5,7,9,11,13,15\n");
+}
+
+/* --set of a variable the checks read moves the profile's fix with it. */
+static void test_builtin_sets(void **state)
+{
+	const char *sets[] = {"hugepages_per_node=8", "timer_migration=1", "cstate_max_latency_us=10", NULL};
+	struct rthc_profile *p = NULL;
+	char msg[1024];
+
+	(void)state;
+	builtin_dir();
+	assert_int_equal(load(fixture_dir("apply-host"), "realtime-virtual-host", sets, &p, msg, sizeof(msg)), 0);
+	assert_string_equal(rthc_profile_value(p, "hugepages", "per_node"), "8");
+	assert_string_equal(rthc_profile_var(p, "hugepages_per_node"), "8");
+	assert_string_equal(rthc_profile_value(p, "sysctl", "kernel.timer_migration"), "1");
+	assert_string_equal(rthc_profile_value(p, "cpu", "idle_max_latency_us"), "10");
+	p = rthc_profile_free(p);
+	/* realtime keeps its 2 MiB pool; the guest profile its smaller one. */
+	assert_int_equal(load(fixture_dir("apply-host"), "realtime", NULL, &p, msg, sizeof(msg)), 0);
+	assert_string_equal(rthc_profile_var(p, "hugepage_size"), "2M");
+	assert_string_equal(rthc_profile_var(p, "hugepages_per_node"), "512");
+	p = rthc_profile_free(p);
+	assert_int_equal(load(fixture_dir("apply-guest"), "realtime-virtual-guest", NULL, &p, msg, sizeof(msg)), 0);
+	assert_string_equal(rthc_profile_var(p, "hugepage_size"), "2M");
+	assert_string_equal(rthc_profile_var(p, "hugepages_per_node"), "128");
+	assert_string_equal(rthc_profile_var(p, "guest_jitter_max_us"), "20");
+	rthc_profile_free(p);
+}
+
+/* A profile without those variables: the checks' budgets come from its typed keys. */
+static void test_budgets_from_keys(void **state)
+{
+	struct env *e = *state;
+	struct rthc_profile *p = NULL;
+	const char *poll0[] = {"rcu_nocb_poll=0", NULL};
+	char msg[1024];
+
+	smt_numa_tree(e->root);
+	write_file(e->dir, "keys.conf", "[cpu]\nidle_max_latency_us = 5\n[sysctl]\nkernel.timer_migration = 1\n"
+					"[cmdline]\nrcu_nocb_poll =\n[hugepages]\n2M.per_node = 100\n1G.per_node = 3\n"
+					"1G.nodes = 1\n2M = 64\n");
+	assert_int_equal(load(e->root, "keys", NULL, &p, msg, sizeof(msg)), 0);
+	assert_string_equal(rthc_profile_var(p, "cstate_max_latency_us"), "5");
+	assert_string_equal(rthc_profile_var(p, "timer_migration"), "1");
+	assert_string_equal(rthc_profile_var(p, "rcu_nocb_poll"), "1");
+	/* The largest page size with a per-node pool. */
+	assert_string_equal(rthc_profile_var(p, "hugepage_size"), "1G");
+	assert_string_equal(rthc_profile_var(p, "hugepages_per_node"), "3");
+	p = rthc_profile_free(p);
+	/* A variable of that name (here from --set) wins over the key. */
+	assert_int_equal(load(e->root, "keys", poll0, &p, msg, sizeof(msg)), 0);
+	assert_string_equal(rthc_profile_var(p, "rcu_nocb_poll"), "0");
+	p = rthc_profile_free(p);
+	/* size and per_node name the pool directly. */
+	write_file(e->dir, "pool.conf", "[hugepages]\nsize = 2048kB\nper_node = 7\n1G.per_node = 1\n");
+	assert_int_equal(load(e->root, "pool", NULL, &p, msg, sizeof(msg)), 0);
+	assert_string_equal(rthc_profile_var(p, "hugepage_size"), "2048kB");
+	assert_string_equal(rthc_profile_var(p, "hugepages_per_node"), "7");
+	p = rthc_profile_free(p);
+	write_file(e->dir, "none.conf", "[hugepages]\n1G.node0 = 2\n");
+	assert_int_equal(load(e->root, "none", NULL, &p, msg, sizeof(msg)), 0);
+	assert_null(rthc_profile_var(p, "hugepage_size"));
+	assert_null(rthc_profile_var(p, "hugepages_per_node"));
+	assert_null(rthc_profile_var(p, "timer_migration"));
+	rthc_profile_free(p);
 }
 
 static void test_auto_per_node(void **state)
@@ -274,6 +352,9 @@ static void test_errors(void **state)
 	CASE("irqlist", "[irq]\naffinity = 99-100\n", "2: affinity: bad CPU list '99-100'");
 	CASE("hp", "[hugepages]\n3X = 4\n", "2: unknown key '3X' in [hugepages]");
 	CASE("hpval", "[hugepages]\n1G.node0 = many\n", "2: [hugepages] 1G.node0: bad value 'many'");
+	CASE("hpsize", "[hugepages]\nsize = 3X\nper_node = 2\n", "2: [hugepages] size: bad value '3X' (2M, 1G or NkB)");
+	CASE("hpnosize", "[hugepages]\n\nper_node = 2\n", "3: [hugepages] per_node: no size for the pool");
+	CASE("hpnodes", "[hugepages]\nnodes = x\n", "2: [hugepages] nodes: bad value 'x' (a node list)");
 	CASE("mods", "[modules]\ndisable = ok bad/name\n", "2: disable: bad module name 'bad/name'");
 	CASE("mode", "[main]\nmode = both\n", "2: [main] mode: bad value 'both'");
 	CASE("cmdsp", "[cmdline]\nfoo = a b\n", "2: [cmdline] foo: bad value 'a b'");
@@ -307,6 +388,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_builtin_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_builtin_sets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_budgets_from_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_builtin_guest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auto_per_node, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_includes_and_vars, setup, teardown),
