@@ -107,14 +107,15 @@ void rthc_jsonw_end_array(struct rthc_jsonw *w)
 	close_(w, '[', ']');
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s)
+size_t rthc_utf8_decode(const unsigned char *s, uint32_t *cp_out)
 {
 	size_t n;
 	uint32_t cp;
 
-	if (s[0] < 0x80)
+	if (s[0] < 0x80) {
+		*cp_out = s[0];
 		return 1;
+	}
 	if ((s[0] & 0xe0) == 0xc0) {
 		n = 2;
 		cp = s[0] & 0x1f;
@@ -135,12 +136,14 @@ static size_t utf8_len(const unsigned char *s)
 	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	*cp_out = cp;
 	return n;
 }
 
 void rthc_json_escape(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	uint32_t cp;
 
 	while (*s) {
 		size_t n;
@@ -174,7 +177,7 @@ void rthc_json_escape(FILE *f, const char *str)
 			s++;
 			continue;
 		}
-		n = utf8_len(s);
+		n = rthc_utf8_decode(s, &cp);
 		if (n == 0) {
 			fputs("\\ufffd", f);
 			s++;

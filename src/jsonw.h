@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -36,6 +37,12 @@ void rthc_jsonw_kv_uint(struct rthc_jsonw *w, const char *key, uint64_t v);
 void rthc_jsonw_kv_double(struct rthc_jsonw *w, const char *key, double v);
 void rthc_jsonw_kv_bool(struct rthc_jsonw *w, const char *key, bool v);
 void rthc_jsonw_kv_null(struct rthc_jsonw *w, const char *key);
+
+/*
+ * One UTF-8 sequence at s: its length (1-4) with the code point in *cp, or 0 when it is not
+ * valid UTF-8 (overlong forms, surrogates and values above U+10FFFF are invalid).
+ */
+size_t rthc_utf8_decode(const unsigned char *s, uint32_t *cp);
 
 /* Escape s as a JSON string body (no quotes) into f; invalid UTF-8 becomes U+FFFD. */
 void rthc_json_escape(FILE *f, const char *s);

@@ -12,34 +12,17 @@
 #include "../checks/check.h"
 #include "config.h"
 #include "facts.h"
+#include "jsonw.h"
 #include "render.h"
 #include "report.h"
 
-/* Length of a valid UTF-8 sequence at s (allowed in XML 1.0), or 0. */
+/* Length of a UTF-8 sequence at s that XML 1.0 may carry, or 0. */
 static size_t utf8_len(const unsigned char *s)
 {
-	size_t n;
-	unsigned cp;
+	uint32_t cp;
+	size_t n = rthc_utf8_decode(s, &cp);
 
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		n = 2, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return n;
+	return n && cp != 0xfffe && cp != 0xffff ? n : 0;
 }
 
 /* XML-escape s; characters XML 1.0 cannot carry become U+FFFD. */
