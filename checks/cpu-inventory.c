@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cpu-inventory.h"
+#include "iso-kernel.h"
 #include "util.h"
 
 /* Set an error result when the topology could not be read at all. */
@@ -74,6 +75,9 @@ static void iso_offline(struct rthc_ctx *ctx, struct rthc_result *r)
 		goto out;
 	}
 	rthc_cpuset_andnot(&off, &f->topology.online);
+	/* Nothing isolated is a finding only when the inputs could be read. */
+	if (rthc_cpuset_empty(&listed) && !rthc_iso_inputs_ok(ctx, r))
+		goto out;
 	rthc_expect_cpus(r, "isolated_offline", &(struct rthc_cpuset)RTHC_CPUSET_INIT);
 	rthc_observe_cpus(r, "isolated", &listed);
 	rthc_observe_cpus(r, "isolated_offline", &off);
@@ -110,7 +114,9 @@ static void hk_per_node(struct rthc_ctx *ctx, struct rthc_result *r)
 		return;
 	}
 	if (rthc_cpuset_empty(&iso->isolated)) {
-		rthc_pass(r, "no CPU is isolated: every node keeps its CPUs for housekeeping");
+		if (rthc_iso_inputs_ok(ctx, r))
+			rthc_pass(r, "no CPU is isolated: every node keeps its CPUs for "
+				     "housekeeping");
 		return;
 	}
 	nodes = rthc_kv_add_object(r, &r->observed, "housekeeping_per_node");

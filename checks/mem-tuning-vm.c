@@ -30,12 +30,23 @@ bool rthc_mem_built_without(const struct rthc_facts *f, const char *option)
 	return known && (!v || (!streq(v, "y") && !streq(v, "m")));
 }
 
-/* The bracketed word of a mode file into out; -EINVAL unless there is exactly one. */
+/*
+ * The bracketed word of a mode file into out; -EINVAL unless there is exactly one. A file that
+ * holds a single mode word is the value last written to it: a tree after --apply (the kernel
+ * itself always marks the selection).
+ */
 static int bracketed(const char *s, char *out, size_t sz)
 {
+	static const char *const modes[] = {"always", "madvise", "never", "inherit", "defer",
+					    "defer+madvise", "within_size", NULL};
 	const char *open = strchr(s, '['), *close = open ? strchr(open, ']') : NULL;
 	size_t len;
 
+	for (size_t i = 0; !open && modes[i]; i++)
+		if (streq(s, modes[i]) && strlen(s) < sz) {
+			strcpy(out, s);
+			return 0;
+		}
 	if (!open || !close || strchr(close, '[') || close == open + 1)
 		return -EINVAL;
 	len = (size_t)(close - open - 1);
