@@ -240,7 +240,6 @@ struct rthc_facts *rthc_facts_free(struct rthc_facts *f)
 	topology_done(&f->topology);
 	isolation_done(&f->isolation);
 	free(f->virt.evidence);
-	free(f->cpuinfo);
 	rthc_fact_err_done(&f->cpuinfo_err);
 	rthc_tasks_free(f->tasks);
 	if (f->irq_free)
@@ -260,7 +259,7 @@ int rthc_facts_gather(struct rthc_host *h, struct rthc_facts **ret)
 		return -ENOMEM;
 	if (rthc_host_read_str(h, "/proc/sys/kernel/hostname", &f->hostname) < 0)
 		f->hostname = NULL;
-	r = rthc_host_read_file(h, "/proc/cpuinfo", &f->cpuinfo, &len);
+	r = rthc_host_read_ref(h, "/proc/cpuinfo", &f->cpuinfo, &len);
 	if (r < 0)
 		rthc_fact_err_set(&f->cpuinfo_err, r, "/proc/cpuinfo");
 	r = rthc_facts_gather_kernel(h, &f->kernel);

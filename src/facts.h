@@ -145,7 +145,8 @@ struct rthc_facts {
 	struct rthc_topology topology;
 	struct rthc_isolation isolation;
 	struct rthc_virt virt;
-	char *cpuinfo;  /* owned /proc/cpuinfo text, NULL if unreadable */
+	const char *cpuinfo; /* /proc/cpuinfo text, borrowed from the accessor's cache (valid while
+			      * the host lives), NULL if unreadable */
 	struct rthc_fact_err cpuinfo_err;
 	struct rthc_tasks *tasks; /* owned; gathered on first use (rthc_facts_tasks) */
 	/* IRQ state of the irq checks (checks/irq-state.c), gathered on first use so that the large

@@ -1,4 +1,7 @@
-/* The host accessor: writes (for the apply layer) and fault injection (for tests). */
+/*
+ * The host accessor: the read log, probes (exists, is_dir, readlink: logged when found), writes
+ * (for the apply layer) and fault injection (for tests).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,16 +14,238 @@
 #include "host-internal.h"
 #include "macro.h"
 
+#define PATHBUF_SIZE 65536u
+
+/* --- the read log --- */
+
+/*
+ * The order of first use is kept as the differences of successive entry indices, zigzag varints:
+ * paths are mostly used in the order their entries were created, so most take one byte.
+ */
+static void log_append(struct rthc_host *h, uint32_t i)
+{
+	const struct entry *e = rthc_host_ent(h, i);
+	int64_t d = (int64_t)i - h->order_last;
+	uint64_t z = d < 0 ? ((uint64_t)-d << 1) - 1 : (uint64_t)d << 1;
+
+	if (e->flags & (ENT_OPENED | ENT_TOUCHED))
+		return;
+	if (h->order_len + 10 > h->order_cap) {
+		size_t nc = h->order_cap ? h->order_cap + h->order_cap / 2 : 4096;
+		uint8_t *n = realloc(h->order, nc);
+
+		if (!n)
+			return; /* the log is best effort; the read itself succeeded */
+		h->order = n;
+		h->order_cap = nc;
+	}
+	for (; z >= 0x80; z >>= 7)
+		h->order[h->order_len++] = (uint8_t)(z | 0x80);
+	h->order[h->order_len++] = (uint8_t)z;
+	h->order_last = i;
+	h->norder++;
+}
+
+void rthc_host_log_open(struct rthc_host *h, uint32_t i, int err, bool dir)
+{
+	struct entry *e = rthc_host_ent(h, i);
+
+	log_append(h, i);
+	if (!(e->flags & ENT_OPENED)) {
+		e->flags |= ENT_OPENED;
+	} else {
+		size_t k;
+
+		for (k = 0; k < h->nmore && h->more[k].ent != i; k++)
+			;
+		if (k == h->nmore) {
+			struct more_opens *v = realloc(h->more, (k + 1) * sizeof(*v));
+
+			if (!v)
+				return; /* the count is best effort, as the rest of the log */
+			h->more = v;
+			h->more[h->nmore++] = (struct more_opens){i, 0};
+		}
+		h->more[k].n++;
+	}
+	e->err = err < 0 && err > -256 ? (uint32_t)-err : err < 0 ? EIO : 0;
+	e->flags = (e->flags & ~ENT_DIR) | (dir ? ENT_DIR : 0);
+}
+
+/*
+ * Record a path that was looked at without being opened for reading (exists, is_dir, readlink)
+ * and found: --snapshot must reproduce it. It does not count as an open.
+ */
+void rthc_host_log_touch(struct rthc_host *h, const char *path)
+{
+	uint32_t i = rthc_host_entry(h, path, true);
+
+	if (!i)
+		return; /* best effort, as the rest of the log */
+	log_append(h, i);
+	rthc_host_ent(h, i)->flags |= ENT_TOUCHED;
+}
+
+/* The path of entry i, in storage that lives as long as h. */
+static const char *path_string(struct rthc_host *h, uint32_t i)
+{
+	size_t len = 0;
+	char *s, *end;
+
+	for (uint32_t k = i; k; k = rthc_host_ent(h, k)->parent)
+		len += strlen(h->names + rthc_host_ent(h, k)->name) + 1;
+	if (!h->npathbufs || h->pathbuf_used + len > PATHBUF_SIZE) {
+		char **v = realloc(h->pathbufs, (h->npathbufs + 1) * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		h->pathbufs = v;
+		v[h->npathbufs] = malloc(len > PATHBUF_SIZE ? len : PATHBUF_SIZE);
+		if (!v[h->npathbufs])
+			return NULL;
+		h->npathbufs++;
+		h->pathbuf_used = 0;
+	}
+	s = h->pathbufs[h->npathbufs - 1] + h->pathbuf_used;
+	h->pathbuf_used += len;
+	end = s + len - 1;
+	*end = '\0';
+	for (uint32_t k = i; k; k = rthc_host_ent(h, k)->parent) {
+		const char *name = h->names + rthc_host_ent(h, k)->name;
+		size_t n = strlen(name);
+
+		end -= n;
+		memcpy(end, name, n);
+		if (end > s)
+			*--end = '/';
+	}
+	return s;
+}
+
+size_t rthc_host_log(const struct rthc_host *hc, const struct rthc_host_log_entry **entries)
+{
+	struct rthc_host *h = (struct rthc_host *)hc; /* the log view is rebuilt lazily */
+	struct rthc_host_log_entry *log;
+	uint32_t idx = 0;
+
+	*entries = NULL;
+	log = realloc(h->log, (h->norder ? h->norder : 1) * sizeof(*log));
+	if (!log)
+		return 0;
+	h->log = log;
+	for (size_t i = 0, pos = 0; i < h->norder; i++) {
+		const struct entry *e;
+		uint64_t z = 0;
+
+		for (unsigned shift = 0;; shift += 7) {
+			z |= (uint64_t)(h->order[pos] & 0x7f) << shift;
+			if (!(h->order[pos++] & 0x80))
+				break;
+		}
+		idx = (uint32_t)(idx + (z & 1 ? -(int64_t)((z + 1) >> 1) : (int64_t)(z >> 1)));
+		e = rthc_host_ent(h, idx);
+		/* Paths handed out before stay valid: only the new ones are spelled out. */
+		if (i == h->nlog) {
+			log[i].path = path_string(h, idx);
+			if (!log[i].path)
+				return 0;
+			h->nlog++;
+		}
+		log[i].opens = e->flags & ENT_OPENED ? 1 : 0;
+		for (size_t k = 0; k < h->nmore; k++)
+			if (h->more[k].ent == idx)
+				log[i].opens += h->more[k].n;
+		log[i].err = -(int)e->err;
+		log[i].dir = e->flags & ENT_DIR;
+		log[i].touched = e->flags & ENT_TOUCHED;
+	}
+	*entries = log;
+	return h->norder;
+}
+
+/* --- probes --- */
+
+int rthc_host_exists(struct rthc_host *h, const char *path)
+{
+	uint32_t i = rthc_host_entry(h, path, false);
+	int fd;
+
+	if (i) {
+		const struct entry *e = rthc_host_ent(h, i);
+		int r = rthc_host_injected(h, i, RTHC_HOST_OP_READ);
+
+		if (e->flags & ENT_CACHED) {
+			r = rthc_host_cache_err(e);
+			return r == -ENOENT || r == -ENOTDIR ? 0 : 1;
+		}
+		if (r < 0)
+			return r == -ENOENT ? 0 : r;
+	}
+	fd = rthc_host_openat(h, path, O_PATH | O_NOFOLLOW, 0);
+	if (fd >= 0) {
+		close(fd);
+		rthc_host_log_touch(h, path);
+		return 1;
+	}
+	return fd == -ENOENT || fd == -ENOTDIR ? 0 : fd;
+}
+
+int rthc_host_is_dir(struct rthc_host *h, const char *path)
+{
+	int fd = rthc_host_openat(h, path, O_PATH | O_DIRECTORY, 0);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	rthc_host_log_touch(h, path);
+	return 1;
+}
+
+int rthc_host_lstat(struct rthc_host *h, const char *path, struct stat *st)
+{
+	int fd = rthc_host_openat(h, path, O_PATH | O_NOFOLLOW, 0), r = 0;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, st) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+int rthc_host_readlink(struct rthc_host *h, const char *path, char **ret)
+{
+	char buf[PATH_MAX];
+	ssize_t n;
+	int fd = rthc_host_openat(h, path, O_PATH | O_NOFOLLOW, 0);
+
+	if (fd < 0)
+		return fd;
+	n = readlinkat(fd, "", buf, sizeof(buf) - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	rthc_host_log_touch(h, path);
+	*ret = strdup(buf);
+	return *ret ? 0 : -ENOMEM;
+}
+
+/* --- writes --- */
+
 static void drop_parent_listing(struct rthc_host *h, const char *path);
 
 int rthc_host_open(struct rthc_host *h, const char *path, int flags, mode_t mode)
 {
-	struct entry *e = rthc_host_entry(h, path, false);
-	int fd;
+	uint32_t i = rthc_host_entry(h, path, false);
+	int fd = i ? rthc_host_injected(h, i, (flags & O_ACCMODE) == O_RDONLY ? RTHC_HOST_OP_READ
+									     : RTHC_HOST_OP_WRITE)
+		   : 0;
 
-	if (e && e->inject_err && (e->inject_ops & ((flags & O_ACCMODE) == O_RDONLY ? RTHC_HOST_OP_READ
-										  : RTHC_HOST_OP_WRITE)))
-		return e->inject_err;
+	if (fd < 0)
+		return fd;
 	if (flags & O_CREAT)
 		drop_parent_listing(h, path); /* a new file must show in the next listing */
 	fd = rthc_host_openat(h, path, flags, mode);
@@ -31,27 +256,23 @@ int rthc_host_open(struct rthc_host *h, const char *path, int flags, mode_t mode
 
 void rthc_host_drop_cache(struct rthc_host *h, const char *path)
 {
-	struct entry *e = rthc_host_entry(h, path, false);
+	uint32_t i = rthc_host_entry(h, path, false);
+	struct entry *e;
 
-	if (!e)
+	if (!i)
 		return;
-	free(e->data);
-	e->data = NULL;
-	e->len = 0;
-	e->cached = false;
-	e->cache_err = 0;
-	free(e->names);
-	e->names = NULL;
-	e->nnames = 0;
-	e->dcached = false;
-	e->dcache_err = 0;
+	e = rthc_host_ent(h, i);
+	/* The bytes stay where they are: rthc_host_read_ref() promised them until the end. */
+	e->flags &= (uint8_t)~(ENT_CACHED | ENT_BIG | ENT_CACHE_ERR);
+	e->data = 0;
+	rthc_host_drop_listing(h, i);
 }
 
 static int injected_write(struct rthc_host *h, const char *path)
 {
-	struct entry *e = rthc_host_entry(h, path, false);
+	uint32_t i = rthc_host_entry(h, path, false);
 
-	return e && e->inject_err && (e->inject_ops & RTHC_HOST_OP_WRITE) ? e->inject_err : 0;
+	return i ? rthc_host_injected(h, i, RTHC_HOST_OP_WRITE) : 0;
 }
 
 static int write_all(int fd, const char *data, size_t len)
@@ -130,17 +351,13 @@ static void drop_parent_listing(struct rthc_host *h, const char *path)
 {
 	char dir[PATH_MAX];
 	const char *base;
-	struct entry *e;
+	uint32_t i;
 
 	if (split_dir(path, dir, &base) < 0)
 		return;
-	e = rthc_host_entry(h, dir, false);
-	if (e && e->dcached) {
-		free(e->names);
-		e->names = NULL;
-		e->nnames = 0;
-		e->dcached = false;
-	}
+	i = rthc_host_entry(h, dir, false);
+	if (i)
+		rthc_host_drop_listing(h, i);
 }
 
 /* The common start of a change to path: cache dropped, injected error, parent opened. */
@@ -255,14 +472,35 @@ int rthc_host_mkdir_p(struct rthc_host *h, const char *path, mode_t mode)
 	return 0;
 }
 
+int rthc_host_injected(const struct rthc_host *h, uint32_t i, unsigned ops)
+{
+	if (!(rthc_host_ent(h, i)->flags & ENT_INJECT))
+		return 0;
+	for (size_t k = 0; k < h->ninjects; k++)
+		if (h->injects[k].ent == i)
+			return (h->injects[k].ops & ops) ? h->injects[k].err : 0;
+	return 0;
+}
+
 int rthc_host_inject_error(struct rthc_host *h, const char *path, unsigned ops, int err)
 {
-	struct entry *e = rthc_host_entry(h, path, true);
+	uint32_t i = rthc_host_entry(h, path, true);
+	struct inject *v;
+	size_t k;
 
-	if (!e)
+	if (!i)
 		return -ENOMEM;
-	e->inject_ops = ops;
-	e->inject_err = err;
+	for (k = 0; k < h->ninjects && h->injects[k].ent != i; k++)
+		;
+	if (k == h->ninjects) {
+		v = realloc(h->injects, (h->ninjects + 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		h->injects = v;
+		h->ninjects++;
+	}
+	h->injects[k] = (struct inject){.ent = i, .ops = ops, .err = err};
+	rthc_host_ent(h, i)->flags |= ENT_INJECT;
 	if (ops & RTHC_HOST_OP_READ)
 		rthc_host_drop_cache(h, path);
 	return 0;

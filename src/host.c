@@ -1,134 +1,309 @@
-/* The host accessor (see host.h). */
-#include <ctype.h>
+/* The host accessor (see host.h): the path table, the cache and whole-file reads. */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/openat2.h>
 
-#include "cpuset.h"
 #include "host-internal.h"
 #include "host.h"
-#include "strbuf.h"
+#include "macro.h"
 
-static uint64_t hash(const char *s)
+#define ENT_CHUNK (1u << ENT_CHUNK_SHIFT)
+#define HASH_SEED UINT64_C(0xcbf29ce484222325)
+/* Contents of up to SMALL_MAX bytes (with the NUL) are packed into chunks of CHUNK_SIZE. */
+#define CHUNK_SIZE 65536u
+#define SMALL_MAX 1024u
+
+/* --- hashing: a path's hash chains its components' hashes, so a prefix's comes on the way --- */
+
+static uint32_t name_hash(const char *s, size_t n)
 {
-	uint64_t h = UINT64_C(1469598103934665603);
+	uint32_t x = 2166136261u;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
-	return h;
+	for (size_t i = 0; i < n; i++)
+		x = (x ^ (unsigned char)s[i]) * 16777619u;
+	return x;
+}
+
+static uint64_t path_step(uint64_t parent, uint32_t nh)
+{
+	uint64_t x = (parent ^ nh) * UINT64_C(0x9e3779b97f4a7c15);
+
+	return x ^ (x >> 29);
+}
+
+/* --- interned components: [16-bit length][bytes][NUL], named by the offset of the bytes --- */
+
+#define NAME_HDR 2
+
+static size_t stored_len(const struct rthc_host *h, uint32_t off)
+{
+	uint16_t v;
+
+	memcpy(&v, h->names + off - sizeof(v), sizeof(v));
+	return v;
+}
+
+static bool name_is(const struct rthc_host *h, uint32_t off, const char *s, size_t n)
+{
+	return stored_len(h, off) == n && memcmp(h->names + off, s, n) == 0;
+}
+
+static uint32_t stored_hash(const struct rthc_host *h, uint32_t off)
+{
+	return name_hash(h->names + off, stored_len(h, off));
+}
+
+static uint64_t entry_hash(const struct rthc_host *h, uint32_t i)
+{
+	const struct entry *e = rthc_host_ent(h, i);
+
+	return path_step(e->parent ? entry_hash(h, e->parent) : HASH_SEED, stored_hash(h, e->name));
+}
+
+static int names_grow(struct rthc_host *h)
+{
+	size_t slots = h->names_slots ? h->names_slots * 2 : 1024;
+	uint32_t *t = calloc(slots, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t k = 0; k < h->names_slots; k++) {
+		uint32_t off = h->names_idx[k];
+		size_t j;
+
+		if (!off)
+			continue;
+		for (j = stored_hash(h, off) & (slots - 1); t[j]; j = (j + 1) & (slots - 1))
+			;
+		t[j] = off;
+	}
+	free(h->names_idx);
+	h->names_idx = t;
+	h->names_slots = slots;
+	return 0;
+}
+
+/* n < PATH_MAX (rthc_host_entry() checks). */
+static uint32_t intern(struct rthc_host *h, const char *s, size_t n, uint32_t nh)
+{
+	size_t j, need = NAME_HDR + n + 1;
+	uint16_t len = (uint16_t)n;
+	uint32_t off;
+
+	if (h->names_slots)
+		for (j = nh & (h->names_slots - 1); (off = h->names_idx[j]);
+		     j = (j + 1) & (h->names_slots - 1))
+			if (name_is(h, off, s, n))
+				return off;
+	if ((h->nnames + 1) * 2 > h->names_slots && names_grow(h) < 0)
+		return 0;
+	if (h->names_len + need > ENT_MAX)
+		return 0; /* an entry holds 24 bits of offset */
+	if (h->names_len + need > h->names_cap) {
+		size_t cap = h->names_cap ? h->names_cap * 2 : 4096;
+		char *b;
+
+		while (cap < h->names_len + need)
+			cap *= 2;
+		b = realloc(h->names, cap);
+		if (!b)
+			return 0;
+		h->names = b;
+		h->names_cap = cap;
+	}
+	off = (uint32_t)(h->names_len + NAME_HDR);
+	memcpy(h->names + off - sizeof(len), &len, sizeof(len));
+	memcpy(h->names + off, s, n);
+	h->names[off + n] = '\0';
+	h->names_len += need;
+	for (j = nh & (h->names_slots - 1); h->names_idx[j]; j = (j + 1) & (h->names_slots - 1))
+		;
+	h->names_idx[j] = off;
+	h->nnames++;
+	return off;
+}
+
+/* --- the path table: (parent, name) pairs found by the hash of the whole path --- */
+
+/*
+ * A slot of h->idx: the entry index in the low bits and 8 bits of the path's hash above them, so
+ * that a probe rarely touches an entry that is not the one sought (it is a cache miss).
+ */
+#define SLOT_TAG(hash) ((uint32_t)((hash) >> 56) << ENT_BITS)
+#define SLOT_MASK ENT_MAX
+
+static uint32_t find_child(const struct rthc_host *h, uint32_t parent, const char *name, size_t n,
+			   uint64_t hash)
+{
+	uint32_t v, tag = SLOT_TAG(hash);
+
+	for (size_t j = hash & (h->cap - 1); (v = h->idx[j]); j = (j + 1) & (h->cap - 1)) {
+		const struct entry *e;
+
+		if ((v & ~SLOT_MASK) != tag)
+			continue;
+		e = rthc_host_ent(h, v & SLOT_MASK);
+		if (e->parent == parent && name_is(h, e->name, name, n))
+			return v & SLOT_MASK;
+	}
+	return 0;
+}
+
+static void slot_insert(uint32_t *t, size_t cap, uint64_t hash, uint32_t i)
+{
+	size_t j;
+
+	for (j = hash & (cap - 1); t[j]; j = (j + 1) & (cap - 1))
+		;
+	t[j] = SLOT_TAG(hash) | i;
 }
 
 static int rehash(struct rthc_host *h)
 {
-	size_t ncap = h->cap ? h->cap * 2 : 1024;
-	uint32_t *nt = calloc(ncap, sizeof(*nt));
+	size_t cap = h->cap * 2;
+	uint32_t *t = calloc(cap, sizeof(*t)), last = 0;
+	uint64_t last_hash = HASH_SEED;
 
-	if (!nt)
+	if (!t)
 		return -ENOMEM;
-	for (size_t k = 0; k < h->nents; k++) {
-		size_t j = hash(h->ents[k].path) & (ncap - 1);
+	/* Siblings are mostly created together: remember the last parent's hash. */
+	for (uint32_t i = 1; i < h->nents; i++) {
+		const struct entry *e = rthc_host_ent(h, i);
 
-		while (nt[j])
-			j = (j + 1) & (ncap - 1);
-		nt[j] = (uint32_t)(k + 1);
+		if (e->parent != last) {
+			last = e->parent;
+			last_hash = last ? entry_hash(h, last) : HASH_SEED;
+		}
+		slot_insert(t, cap, path_step(last_hash, stored_hash(h, e->name)), i);
 	}
 	free(h->idx);
-	h->idx = nt;
-	h->cap = ncap;
+	h->idx = t;
+	h->cap = cap;
 	return 0;
 }
 
-/*
- * Find the entry for path, creating it if create. The pointer stays valid until the next
- * creation (the dense array may grow).
- */
-struct entry *rthc_host_entry(struct rthc_host *h, const char *path, bool create)
+static uint32_t add(struct rthc_host *h, uint32_t parent, const char *name, size_t n, uint32_t nh,
+		    uint64_t hash)
 {
+	uint32_t off, i = (uint32_t)h->nents;
 	struct entry *e;
-	size_t i;
 
-	if (h->cap) {
-		i = hash(path) & (h->cap - 1);
-		while (h->idx[i]) {
-			e = &h->ents[h->idx[i] - 1];
-			if (streq(e->path, path))
-				return e;
-			i = (i + 1) & (h->cap - 1);
-		}
+	if (h->nents > ENT_MAX)
+		return 0;
+	if ((h->nents + 1) * 5 > h->cap * 4 && rehash(h) < 0)
+		return 0;
+	off = intern(h, name, n, nh);
+	if (!off)
+		return 0;
+	if ((i & (ENT_CHUNK - 1)) == 0) {
+		size_t nc = (i >> ENT_CHUNK_SHIFT) + 1;
+		struct entry **v = realloc(h->ents, nc * sizeof(*v));
+
+		if (!v)
+			return 0;
+		h->ents = v;
+		v[nc - 1] = malloc(ENT_CHUNK * sizeof(**v));
+		if (!v[nc - 1])
+			return 0;
 	}
-	if (!create)
-		return NULL;
-	if (h->nents >= UINT32_MAX - 1)
-		return NULL;
-	if ((h->nents + 1) * 10 > h->cap * 7 && rehash(h) < 0)
-		return NULL;
-	if (h->nents == h->ents_cap) {
-		size_t nc = h->ents_cap ? h->ents_cap + h->ents_cap / 2 : 256;
-		struct entry *n = realloc(h->ents, nc * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		h->ents = n;
-		h->ents_cap = nc;
-	}
-	e = &h->ents[h->nents];
-	memset(e, 0, sizeof(*e));
-	e->path = strdup(path);
-	if (!e->path)
-		return NULL;
-	i = hash(path) & (h->cap - 1);
-	while (h->idx[i])
-		i = (i + 1) & (h->cap - 1);
-	h->idx[i] = (uint32_t)(++h->nents);
-	return e;
-}
-
-static void log_append(struct rthc_host *h, struct entry *e)
-{
-	if (e->opens == 0 && !e->touched) {
-		if (h->norder == h->order_cap) {
-			size_t nc = h->order_cap ? h->order_cap + h->order_cap / 2 : 256;
-			uint32_t *n = realloc(h->order_idx, nc * sizeof(*n));
-
-			if (!n)
-				return; /* the log is best effort; the read itself succeeded */
-			h->order_idx = n;
-			h->order_cap = nc;
-		}
-		h->order_idx[h->norder++] = (uint32_t)(e - h->ents);
-	}
-}
-
-void rthc_host_log_open(struct rthc_host *h, struct entry *e, int err, bool dir)
-{
-	log_append(h, e);
-	e->opens++;
-	e->err = err;
-	e->dir = dir;
+	e = rthc_host_ent(h, i);
+	*e = (struct entry){.parent = parent & ENT_MAX, .name = off & ENT_MAX};
+	slot_insert(h->idx, h->cap, hash, i);
+	h->nents++;
+	return i;
 }
 
 /*
- * Record a path that was looked at without being opened for reading (exists, is_dir, readlink)
- * and found: --snapshot must reproduce it. It does not count as an open.
+ * The entry of the directory path[0..dlen) and its hash, created if create. Paths come in runs
+ * from one directory ("cpu3/cpuidle/state1/{name,latency}", then "cpu3/cpuidle/state2/..."):
+ * the components it shares with the last directory are taken from h->anc, only the others are
+ * looked up (each lookup is a cache miss in a large table).
  */
-void rthc_host_log_touch(struct rthc_host *h, const char *path)
+static uint32_t resolve_dir(struct rthc_host *h, const char *path, size_t dlen, bool create,
+			    uint64_t *hash)
 {
-	struct entry *e = rthc_host_entry(h, path, true);
+	size_t l = 0, k = 0, max = dlen < h->last_dlen ? dlen : h->last_dlen, pos;
+	uint32_t parent;
+	bool fresh = false, found = true;
+	uint64_t hh;
 
-	if (!e)
-		return; /* best effort, as the rest of the log */
-	log_append(h, e);
-	e->touched = true;
+	while (l < max && path[l] == h->last_path[l])
+		l++;
+	while (k < h->nanc && h->anc[k].end <= l &&
+	       (h->anc[k].end == dlen || path[h->anc[k].end] == '/'))
+		k++;
+	parent = k ? h->anc[k - 1].ent : 0;
+	hh = k ? h->anc[k - 1].hash : HASH_SEED;
+	if (k && h->anc[k - 1].end == dlen) {
+		*hash = hh;
+		return parent;
+	}
+	pos = k ? h->anc[k - 1].end : 0;
+	memcpy(h->last_path + pos, path + pos, dlen - pos);
+	pos += k ? 1 : 0;
+	h->nanc = k;
+	for (;;) {
+		const char *c = path + pos, *p = c;
+		uint32_t nh = 2166136261u, i = 0;
+
+		for (; p < path + dlen && *p != '/'; p++)
+			nh = (nh ^ (unsigned char)*p) * 16777619u;
+		hh = path_step(hh, nh);
+		if (!fresh)
+			i = find_child(h, parent, c, (size_t)(p - c), hh);
+		if (!i && create) {
+			i = add(h, parent, c, (size_t)(p - c), nh, hh);
+			fresh = true; /* nothing below a new entry exists yet */
+		}
+		if (!i) {
+			found = false;
+			break;
+		}
+		parent = i;
+		if (h->nanc < ARRAY_SIZE(h->anc))
+			h->anc[h->nanc++] = (struct anc){i, (uint32_t)(p - path), hh};
+		if (p == path + dlen)
+			break;
+		pos = (size_t)(p - path) + 1;
+	}
+	h->last_dlen = h->nanc ? h->anc[h->nanc - 1].end : 0;
+	*hash = hh;
+	return found ? parent : 0;
 }
+
+uint32_t rthc_host_entry(struct rthc_host *h, const char *path, bool create)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	size_t dlen = slash ? (size_t)(slash - path) : 0, blen = strlen(base);
+	uint64_t dhash = HASH_SEED, hash;
+	uint32_t dir = 0, nh, i;
+
+	if ((size_t)(base - path) + blen >= PATH_MAX)
+		return 0; /* cannot be opened: see rthc_host_noentry() */
+	if (slash) {
+		dir = resolve_dir(h, path, dlen, create, &dhash);
+		if (!dir)
+			return 0;
+	}
+	nh = name_hash(base, blen);
+	hash = path_step(dhash, nh);
+	i = find_child(h, dir, base, blen, hash);
+	if (i || !create)
+		return i;
+	return add(h, dir, base, blen, nh, hash);
+}
+
+int rthc_host_noentry(const char *path)
+{
+	return strlen(path) >= PATH_MAX ? -ENAMETOOLONG : -ENOMEM;
+}
+
+/* --- the accessor --- */
 
 int rthc_host_new(const char *root, struct rthc_host **ret)
 {
@@ -138,10 +313,19 @@ int rthc_host_new(const char *root, struct rthc_host **ret)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
+	h->rootfd = -1;
 	h->live = !root || streq(root, "/");
 	h->root = strdup(root ? root : "/");
-	if (!h->root) {
-		free(h);
+	h->ents = calloc(1, sizeof(*h->ents));
+	if (!h->root || !h->ents || !(h->ents[0] = calloc(ENT_CHUNK, sizeof(**h->ents)))) {
+		rthc_host_free(h);
+		return -ENOMEM;
+	}
+	h->nents = 1; /* the sentinel */
+	h->cap = 1024;
+	h->idx = calloc(h->cap, sizeof(*h->idx));
+	if (!h->idx) {
+		rthc_host_free(h);
 		return -ENOMEM;
 	}
 	h->rootfd = open(h->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -158,19 +342,32 @@ int rthc_host_new(const char *root, struct rthc_host **ret)
 	return 0;
 }
 
+static void free_all(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 struct rthc_host *rthc_host_free(struct rthc_host *h)
 {
 	if (!h)
 		return NULL;
-	for (size_t i = 0; i < h->nents; i++) {
-		free(h->ents[i].path);
-		free(h->ents[i].data);
-		free(h->ents[i].names);
-	}
-	free(h->ents);
+	if (h->ents)
+		free_all((char **)h->ents, (h->nents + ENT_CHUNK - 1) >> ENT_CHUNK_SHIFT);
 	free(h->idx);
-	free(h->order_idx);
+	free(h->names);
+	free(h->names_idx);
+	free_all(h->chunks, h->nchunks);
+	for (size_t i = 0; i < h->nblobs; i++)
+		free(h->blobs[i].data);
+	free(h->blobs);
+	free(h->dirs);
+	free(h->injects);
+	free(h->more);
+	free(h->order);
 	free(h->log);
+	free_all(h->pathbufs, h->npathbufs);
 	if (h->rootfd >= 0)
 		close(h->rootfd);
 	free(h->root);
@@ -188,41 +385,91 @@ const char *rthc_host_root(const struct rthc_host *h)
 	return h->root;
 }
 
-const char *rthc_host_relpath(const char *path)
+/* n bytes packed into a chunk (n <= SMALL_MAX), named by *ref; NULL on ENOMEM. */
+static unsigned char *chunk_room(struct rthc_host *h, size_t n, uint32_t *ref)
 {
-	while (*path == '/')
-		path++;
-	return *path ? path : ".";
+	if (!h->nchunks || h->chunk_used + n > CHUNK_SIZE) {
+		char **v;
+
+		if (h->nchunks >= CHUNK_SIZE)
+			return NULL; /* 4 GiB of small files */
+		v = realloc(h->chunks, (h->nchunks + 1) * sizeof(*v));
+		if (!v)
+			return NULL;
+		h->chunks = v;
+		v[h->nchunks] = malloc(CHUNK_SIZE);
+		if (!v[h->nchunks])
+			return NULL;
+		h->nchunks++;
+		h->chunk_used = 0;
+	}
+	*ref = (uint32_t)((h->nchunks - 1) << 16 | h->chunk_used);
+	h->chunk_used += n;
+	return (unsigned char *)h->chunks[*ref >> 16] + (*ref & 0xffff);
 }
 
-/* openat() relative to the root, confined to it when auditing a tree. */
-int rthc_host_openat(struct rthc_host *h, const char *path, int flags, mode_t mode)
+/* Keep heap (n bytes, malloc'd) until rthc_host_free() as blob *idx. */
+static int keep_blob(struct rthc_host *h, char *heap, size_t n, uint32_t *idx)
 {
-	int fd;
+	struct blob *v = realloc(h->blobs, (h->nblobs + 1) * sizeof(*v));
 
-	if (h->have_openat2) {
-		struct open_how how = {
-			.flags = (uint64_t)flags | O_CLOEXEC,
-			.mode = (flags & O_CREAT) ? mode : 0,
-			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-		};
-
-		fd = (int)syscall(SYS_openat2, h->rootfd, rthc_host_relpath(path), &how,
-				  sizeof(how));
-		if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
-			return fd < 0 ? -errno : fd;
-		h->have_openat2 = false; /* old kernel or seccomp: plain openat() */
+	if (!v) {
+		free(heap);
+		return -ENOMEM;
 	}
-	fd = openat(h->rootfd, rthc_host_relpath(path), flags | O_CLOEXEC, mode);
-	return fd < 0 ? -errno : fd;
+	h->blobs = v;
+	*idx = (uint32_t)h->nblobs;
+	v[h->nblobs++] = (struct blob){heap, n};
+	return 0;
+}
+
+char *rthc_host_alloc(struct rthc_host *h, size_t n)
+{
+	uint32_t ref;
+	char *p;
+
+	if (n <= SMALL_MAX)
+		return (char *)chunk_room(h, n, &ref);
+	p = malloc(n);
+	return p && keep_blob(h, p, n, &ref) == 0 ? p : NULL;
 }
 
 /*
- * Read a whole file. Most sysfs/procfs files are a few bytes: they are read into a stack buffer
- * and kept in an allocation of their exact size (a cache of tens of thousands of files must not
- * cost a page each); larger files grow on the heap.
+ * Keep n bytes (and a NUL) as the contents of e: text packed into a chunk (its length is where the
+ * NUL is), binary content and large files in a blob of their own (heap, when given, holds them).
  */
-static int read_fd(int fd, char **ret, size_t *len)
+static int store(struct rthc_host *h, struct entry *e, const char *buf, size_t n, char *heap)
+{
+	unsigned char *p;
+
+	if (n + 1 > SMALL_MAX || memchr(buf, '\0', n)) {
+		if (!heap) {
+			heap = malloc(n + 1);
+			if (!heap)
+				return -ENOMEM;
+			memcpy(heap, buf, n);
+		}
+		heap[n] = '\0';
+		if (keep_blob(h, heap, n, &e->data) < 0)
+			return -ENOMEM;
+		e->flags |= ENT_BIG;
+		return 0;
+	}
+	free(heap);
+	p = chunk_room(h, n + 1, &e->data);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, buf, n);
+	p[n] = '\0';
+	return 0;
+}
+
+/*
+ * Read a whole file into e's cache. Most sysfs/procfs files are a few bytes: they are read into
+ * a stack buffer and packed with the others; larger files grow on the heap and keep their own
+ * allocation, of their exact size.
+ */
+static int read_fd(struct rthc_host *h, struct entry *e, int fd)
 {
 	char stackbuf[4096];
 	size_t cap = 0, n = 0;
@@ -235,11 +482,11 @@ static int read_fd(int fd, char **ret, size_t *len)
 
 		if (room == 0) {
 			size_t ncap = buf ? cap * 2 : sizeof(stackbuf) * 4;
-			char *nb = realloc(buf, ncap);
+			char *nb = ncap > UINT32_MAX + (size_t)1 ? NULL : realloc(buf, ncap);
 
 			if (!nb) {
 				free(buf);
-				return -ENOMEM;
+				return ncap > UINT32_MAX + (size_t)1 ? -EFBIG : -ENOMEM;
 			}
 			if (!buf)
 				memcpy(nb, stackbuf, n);
@@ -259,325 +506,85 @@ static int read_fd(int fd, char **ret, size_t *len)
 			break;
 		n += (size_t)k;
 	}
-	if (!buf) {
-		buf = malloc(n + 1);
-		if (!buf)
-			return -ENOMEM;
-		memcpy(buf, stackbuf, n);
-	} else if (cap > n + 1) {
+	if (buf && cap > n + 1 && n + 1 > SMALL_MAX) {
 		char *nb = realloc(buf, n + 1);
 
 		if (nb)
 			buf = nb;
 	}
-	buf[n] = '\0';
-	*ret = buf;
-	*len = n;
-	return 0;
+	return store(h, e, buf ? buf : stackbuf, n, buf);
 }
 
-static int fill_cache(struct rthc_host *h, struct entry *e)
+static int fill_cache(struct rthc_host *h, uint32_t i, const char *path)
 {
-	int fd, r;
+	int fd, r = rthc_host_injected(h, i, RTHC_HOST_OP_READ);
+	struct entry *e = rthc_host_ent(h, i);
 
-	if (e->inject_err && (e->inject_ops & RTHC_HOST_OP_READ)) {
-		r = e->inject_err;
-		rthc_host_log_open(h, e, r, false);
+	if (r < 0) {
+		rthc_host_log_open(h, i, r, false);
 		return r;
 	}
-	fd = rthc_host_openat(h, e->path, O_RDONLY | O_NOCTTY, 0);
+	fd = rthc_host_openat(h, path, O_RDONLY | O_NOCTTY, 0);
 	if (fd < 0) {
 		r = fd;
 	} else {
 		/* A directory gives -EISDIR from read(): no fstat() needed. */
-		size_t len = 0;
-
-		r = read_fd(fd, &e->data, &len);
-		if (r == 0 && len >= UINT32_MAX) {
-			free(e->data);
-			e->data = NULL;
-			r = -EFBIG;
-		}
-		e->len = (uint32_t)len;
+		r = read_fd(h, e, fd);
 		close(fd);
 	}
-	rthc_host_log_open(h, e, r, false);
-	e->cached = true;
-	e->cache_err = r;
+	rthc_host_log_open(h, i, r, false);
+	e->flags |= ENT_CACHED;
+	if (r < 0) {
+		e->flags |= ENT_CACHE_ERR;
+		e->data = (uint32_t)-r;
+	}
 	return r;
+}
+
+int rthc_host_read_ref(struct rthc_host *h, const char *path, const char **ret, size_t *len)
+{
+	uint32_t i = rthc_host_entry(h, path, true);
+	const struct entry *e;
+	size_t n;
+	int r;
+
+	if (!i)
+		return rthc_host_noentry(path);
+	e = rthc_host_ent(h, i);
+	if (!(e->flags & ENT_CACHED)) {
+		r = fill_cache(h, i, path);
+		if (r < 0)
+			return r;
+	}
+	if (e->flags & ENT_CACHE_ERR)
+		return rthc_host_cache_err(e);
+	if (e->flags & ENT_BIG) {
+		*ret = h->blobs[e->data].data;
+		n = h->blobs[e->data].len;
+	} else {
+		*ret = h->chunks[e->data >> 16] + (e->data & 0xffff);
+		n = strlen(*ret);
+	}
+	if (len)
+		*len = n;
+	return 0;
 }
 
 int rthc_host_read_file(struct rthc_host *h, const char *path, char **ret, size_t *len)
 {
-	struct entry *e = rthc_host_entry(h, path, true);
+	const char *data;
+	size_t n;
 	char *copy;
-	int r;
+	int r = rthc_host_read_ref(h, path, &data, &n);
 
-	if (!e)
-		return -ENOMEM;
-	if (!e->cached) {
-		r = fill_cache(h, e);
-		if (r < 0)
-			return r;
-	}
-	if (e->cache_err < 0)
-		return e->cache_err;
-	copy = malloc(e->len + 1);
+	if (r < 0)
+		return r;
+	copy = malloc(n + 1);
 	if (!copy)
 		return -ENOMEM;
-	memcpy(copy, e->data, e->len + 1);
+	memcpy(copy, data, n + 1);
 	*ret = copy;
 	if (len)
-		*len = e->len;
+		*len = n;
 	return 0;
-}
-
-static void rstrip(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-}
-
-int rthc_host_read_str(struct rthc_host *h, const char *path, char **ret)
-{
-	size_t len;
-	int r = rthc_host_read_file(h, path, ret, &len);
-
-	if (r < 0)
-		return r;
-	if (memchr(*ret, '\0', len)) {
-		/* Binary content where text was expected. */
-		free(*ret);
-		*ret = NULL;
-		return -EINVAL;
-	}
-	rstrip(*ret);
-	return 0;
-}
-
-static int vpath(char buf[static PATH_MAX], const char *fmt, va_list ap)
-{
-	int n = vsnprintf(buf, PATH_MAX, fmt, ap);
-
-	if (n < 0)
-		return -EINVAL;
-	if (n >= PATH_MAX)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-int rthc_host_read_strf(struct rthc_host *h, char **ret, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vpath(path, fmt, ap);
-	va_end(ap);
-	return r < 0 ? r : rthc_host_read_str(h, path, ret);
-}
-
-static int parse_s64(const char *s, int64_t *ret)
-{
-	char *end;
-	long long v;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (!*s)
-		return -ENODATA;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (end == s)
-		return -EINVAL;
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
-int rthc_host_read_s64(struct rthc_host *h, const char *path, int64_t *ret)
-{
-	_cleanup_free_ char *s = NULL;
-	int r = rthc_host_read_str(h, path, &s);
-
-	return r < 0 ? r : parse_s64(s, ret);
-}
-
-int rthc_host_read_s64f(struct rthc_host *h, int64_t *ret, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vpath(path, fmt, ap);
-	va_end(ap);
-	return r < 0 ? r : rthc_host_read_s64(h, path, ret);
-}
-
-int rthc_host_read_u64(struct rthc_host *h, const char *path, uint64_t *ret)
-{
-	_cleanup_free_ char *s = NULL;
-	const char *p;
-	char *end;
-	unsigned long long v;
-	int r = rthc_host_read_str(h, path, &s);
-
-	if (r < 0)
-		return r;
-	for (p = s; isspace((unsigned char)*p); p++)
-		;
-	if (!*p)
-		return -ENODATA;
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(p, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (*end)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
-int rthc_host_read_u64f(struct rthc_host *h, uint64_t *ret, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vpath(path, fmt, ap);
-	va_end(ap);
-	return r < 0 ? r : rthc_host_read_u64(h, path, ret);
-}
-
-int rthc_host_read_cpulist(struct rthc_host *h, const char *path, unsigned nbits,
-			   struct rthc_cpuset *set)
-{
-	_cleanup_free_ char *s = NULL;
-	int r = rthc_host_read_str(h, path, &s);
-
-	if (r < 0)
-		return r;
-	/* A NULL mask prints "(null)" right-aligned to the field width nr_cpu_ids (%*pbl). */
-	if (streq(s + strspn(s, " "), "(null)")) {
-		rthc_cpuset_zero(set);
-		return 0;
-	}
-	return rthc_cpuset_parse_list(set, s, nbits);
-}
-
-int rthc_host_read_cpumask(struct rthc_host *h, const char *path, struct rthc_cpuset *set)
-{
-	_cleanup_free_ char *s = NULL;
-	int r = rthc_host_read_str(h, path, &s);
-
-	if (r < 0)
-		return r;
-	if (!*s)
-		return -ENODATA;
-	return rthc_cpuset_parse_mask(set, s);
-}
-
-int rthc_host_exists(struct rthc_host *h, const char *path)
-{
-	struct entry *e = rthc_host_entry(h, path, false);
-	int fd;
-
-	if (e && e->cached)
-		return e->cache_err == -ENOENT || e->cache_err == -ENOTDIR ? 0 : 1;
-	if (e && e->inject_err && (e->inject_ops & RTHC_HOST_OP_READ))
-		return e->inject_err == -ENOENT ? 0 : e->inject_err;
-	fd = rthc_host_openat(h, path, O_PATH | O_NOFOLLOW, 0);
-	if (fd >= 0) {
-		close(fd);
-		rthc_host_log_touch(h, path);
-		return 1;
-	}
-	return fd == -ENOENT || fd == -ENOTDIR ? 0 : fd;
-}
-
-int rthc_host_existsf(struct rthc_host *h, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vpath(path, fmt, ap);
-	va_end(ap);
-	return r < 0 ? r : rthc_host_exists(h, path);
-}
-
-int rthc_host_is_dir(struct rthc_host *h, const char *path)
-{
-	int fd = rthc_host_openat(h, path, O_PATH | O_DIRECTORY, 0);
-
-	if (fd < 0)
-		return 0;
-	close(fd);
-	rthc_host_log_touch(h, path);
-	return 1;
-}
-
-int rthc_host_lstat(struct rthc_host *h, const char *path, struct stat *st)
-{
-	int fd = rthc_host_openat(h, path, O_PATH | O_NOFOLLOW, 0), r = 0;
-
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, st) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
-int rthc_host_readlink(struct rthc_host *h, const char *path, char **ret)
-{
-	char buf[PATH_MAX];
-	ssize_t n;
-	int fd = rthc_host_openat(h, path, O_PATH | O_NOFOLLOW, 0);
-
-	if (fd < 0)
-		return fd;
-	n = readlinkat(fd, "", buf, sizeof(buf) - 1);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
-	rthc_host_log_touch(h, path);
-	*ret = strdup(buf);
-	return *ret ? 0 : -ENOMEM;
-}
-
-size_t rthc_host_log(const struct rthc_host *hc, const struct rthc_host_log_entry **entries)
-{
-	struct rthc_host *h = (struct rthc_host *)hc; /* the log view is rebuilt lazily */
-	struct rthc_host_log_entry *log;
-
-	log = realloc(h->log, (h->norder ? h->norder : 1) * sizeof(*log));
-	if (!log) {
-		*entries = NULL;
-		return 0;
-	}
-	h->log = log;
-	for (size_t i = 0; i < h->norder; i++) {
-		const struct entry *e = &h->ents[h->order_idx[i]];
-
-		log[i] = (struct rthc_host_log_entry){e->path, e->opens, e->err, e->dir, e->touched};
-	}
-	*entries = log;
-	return h->norder;
 }

@@ -29,6 +29,12 @@ const char *rthc_host_root(const struct rthc_host *h);
 
 /* Whole file, NUL-terminated, malloc'd copy in *ret; *len (optional) excludes the NUL. */
 int rthc_host_read_file(struct rthc_host *h, const char *path, char **ret, size_t *len) _must_check_;
+/*
+ * Whole file from the cache without a copy: *ret (NUL-terminated; *len, optional, excludes the
+ * NUL) stays valid until rthc_host_free(), even after a write to the path drops its cache.
+ */
+int rthc_host_read_ref(struct rthc_host *h, const char *path, const char **ret,
+		       size_t *len) _must_check_;
 /* Whole file with trailing white space (the kernel's newline) removed. May be "". */
 int rthc_host_read_str(struct rthc_host *h, const char *path, char **ret) _must_check_;
 int rthc_host_read_strf(struct rthc_host *h, char **ret, const char *fmt, ...) _printf_format_(3, 4) _must_check_;

@@ -9,11 +9,7 @@
 
 static void entry_done(struct rthc_irq_entry *e)
 {
-	free(e->label);
-	free(e->chip);
-	free(e->hwirq);
-	free(e->trigger);
-	free(e->desc);
+	free(e->label); /* the other strings share its allocation */
 	free(e->counts);
 }
 
@@ -71,15 +67,25 @@ static int add_row(struct collect *c, const struct rthc_irq_row *row)
 	e = &t->rows[t->nrows];
 	*e = (struct rthc_irq_entry){.numeric = row->numeric, .irq = row->irq,
 				     .nactions = (unsigned)row->nactions};
-	e->label = strdup(row->label);
-	e->chip = strdup(row->chip);
-	e->hwirq = strdup(row->hwirq);
-	e->trigger = strdup(row->trigger);
-	e->desc = strdup(row->desc);
+	{
+		const char *src[5] = {row->label, row->chip, row->hwirq, row->trigger, row->desc};
+		char **dst[5] = {&e->label, &e->chip, &e->hwirq, &e->trigger, &e->desc};
+		size_t len[5], total = 0;
+		char *p;
+
+		for (int k = 0; k < 5; k++)
+			total += (len[k] = strlen(src[k]) + 1);
+		p = malloc(total);
+		if (p)
+			for (int k = 0; k < 5; k++) {
+				memcpy(p, src[k], len[k]);
+				*dst[k] = p;
+				p += len[k];
+			}
+	}
 	if (c->flags & RTHC_INTERRUPTS_COUNTS)
 		e->counts = calloc(t->ncols ? t->ncols : 1, sizeof(*e->counts));
-	if (!e->label || !e->chip || !e->hwirq || !e->trigger || !e->desc ||
-	    ((c->flags & RTHC_INTERRUPTS_COUNTS) && !e->counts)) {
+	if (!e->label || ((c->flags & RTHC_INTERRUPTS_COUNTS) && !e->counts)) {
 		entry_done(e);
 		return -ENOMEM;
 	}
@@ -165,6 +171,12 @@ int rthc_interrupts_read(struct rthc_host *h, const char *path, unsigned flags,
 		r = rthc_host_foreach_line(h, path, collect_line, &c);
 	if (r >= 0 && !c.t->cpus)
 		r = -ENODATA;
+	if (r >= 0 && c.t->nrows && c.cap > c.t->nrows) {
+		struct rthc_irq_entry *v = realloc(c.t->rows, c.t->nrows * sizeof(*v));
+
+		if (v)
+			c.t->rows = v;
+	}
 	if (r >= 0) {
 		c.t->skipped = rthc_irq_parser_skipped(c.p);
 		r = index_rows(c.t);

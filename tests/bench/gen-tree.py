@@ -7,8 +7,9 @@ A two-socket host: CPUs 0..N/2-1 are the first threads of the cores, N/2..N-1 th
 siblings (the x86 enumeration order), NUMA nodes split the cores evenly, the first core of each
 node (with its sibling) is housekeeping and every other CPU is isolated on the command line and
 in sysfs. IRQs have /proc/irq/N/{smp_affinity,smp_affinity_list,effective_affinity_list,node}
-and a matching /proc/interrupts; plus the other files the checks read (topology, node
-cpulists, hugepage pools, cpufreq, cpuidle, machine check, sysctls, workqueue masks).
+and a matching /proc/interrupts; plus the other files the checks read, as a recent kernel has
+them (topology, node cpulists, hugepage pools, cpufreq, cpuidle, machine check, per-CPU clock
+event devices, sysctls, workqueue masks).
 Deterministic: the same arguments give the same tree.
 """
 import argparse
@@ -113,6 +114,8 @@ def generate(root, ncpus, threads, nnodes, nirqs):
                     ("intel_pstate/no_turbo", "1")):
         t.write("%s/%s" % (cpu, name), v)
     states = (("POLL", 0), ("C1", 2), ("C1E", 10), ("C6", 170))
+    package_cpus = [[c for c in all_cpus if (c % ncores) * sockets // ncores == p]
+                    for p in range(sockets)]
     for c in all_cpus:
         core = c % ncores
         d = "%s/cpu%d" % (cpu, c)
@@ -126,6 +129,8 @@ def generate(root, ncpus, threads, nnodes, nirqs):
         t.write(d + "/topology/thread_siblings_list", sib)
         t.write(d + "/topology/core_cpus_list", sib)
         t.write(d + "/topology/thread_siblings", cpumask(siblings(core), ncpus))
+        t.write(d + "/topology/package_cpus_list",
+                cpulist(package_cpus[core * sockets // ncores]))
         t.write(d + "/cpufreq/scaling_governor", "performance")
         t.write(d + "/cpufreq/scaling_driver", "intel_cpufreq")
         t.write(d + "/power/pm_qos_resume_latency_us", "0")
@@ -136,6 +141,8 @@ def generate(root, ncpus, threads, nnodes, nirqs):
         os.symlink("../../node/node%d" % node, os.path.join(root, d.lstrip("/"), "node%d" % node))
         t.write("/sys/devices/system/machinecheck/machinecheck%d/ignore_ce" % c, "1")
         t.write("/sys/devices/system/machinecheck/machinecheck%d/check_interval" % c, "300")
+        t.write("/sys/devices/system/clockevents/clockevent%d/current_device" % c,
+                "lapic-deadline")
 
     # NUMA nodes and hugepages.
     pools = (("hugepages-2048kB", 0), ("hugepages-1048576kB", 4))
@@ -162,7 +169,6 @@ def generate(root, ncpus, threads, nnodes, nirqs):
     t.write("/sys/devices/system/clocksource/clocksource0/current_clocksource", "tsc")
     t.write("/sys/devices/system/clocksource/clocksource0/available_clocksource", "tsc hpet "
             "acpi_pm")
-    t.write("/sys/devices/system/clockevents/clockevent0/current_device", "lapic-deadline")
 
     # IRQs: the first quarter are per-CPU-less legacy/platform IRQs on housekeeping CPUs, the
     # rest are managed multi-queue vectors, one per CPU in turn (those on isolated CPUs are what

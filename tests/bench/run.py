@@ -8,11 +8,14 @@ Generates OUTDIR/tree with GEN-TREE.PY (kept between runs with the same paramete
 by the small RUSAGE helper built from tests/bench/rusage.c), the number of files it opened
 (strace -f -c, when strace is installed), the median time of merely reading the same files,
 cat-style (the floor), and the ratio to the floor. Targets: <= 1.5x the floor and <= 8 MiB RSS.
-The numbers are printed, never asserted.
+The CPU time (user + system) of both is printed too: on a busy machine it varies less than the
+wall time. The numbers are printed, never asserted.
 """
 import argparse
+import hashlib
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -21,10 +24,16 @@ import time
 
 
 def run_child(rusage, argv):
-    """Run argv through the rusage helper: (exit status, wall seconds, peak RSS in KiB)."""
+    """Run argv through the rusage helper: (exit status, wall seconds, peak RSS in KiB,
+    CPU seconds)."""
     out = subprocess.run([rusage] + argv, check=True, stdout=subprocess.PIPE,
                          universal_newlines=True).stdout.split()
-    return int(out[2]), float(out[0]), int(out[1])
+    return int(out[2]), float(out[0]), int(out[1]), float(out[3]) + float(out[4])
+
+
+def cpu_seconds():
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
 
 
 def opened_files(binary, tree, outdir):
@@ -60,10 +69,11 @@ def opened_files(binary, tree, outdir):
 
 
 def floor_time(files, tree):
-    """Wall seconds of merely reading files, cat-style: open relative to the root, read to EOF
-    in 64 KiB chunks, close (in this process: no exec, no parsing)."""
+    """(wall, CPU) seconds of merely reading files, cat-style: open relative to the root, read
+    to EOF in 64 KiB chunks, close (in this process: no exec, no parsing)."""
     root = os.open(tree, os.O_PATH | os.O_DIRECTORY)
     rel = [os.path.relpath(p, tree) for p in files]
+    cpu = cpu_seconds()
     start = time.perf_counter()
     for path in rel:
         fd = os.open(path, os.O_RDONLY, dir_fd=root)
@@ -71,8 +81,9 @@ def floor_time(files, tree):
             pass
         os.close(fd)
     wall = time.perf_counter() - start
+    cpu = cpu_seconds() - cpu
     os.close(root)
-    return wall
+    return wall, cpu
 
 
 def main():
@@ -93,23 +104,26 @@ def main():
     outdir = os.path.abspath(a.outdir)
     tree = os.path.join(outdir, "tree")
     params = "cpus=%d threads=%d nodes=%d irqs=%d" % (a.cpus, a.threads, a.nodes, a.irqs)
+    with open(a.generator, "rb") as f:  # a changed generator makes a new tree
+        gen_id = hashlib.sha1(f.read()).hexdigest()[:12]
     stamp = os.path.join(outdir, "tree.stamp")
     os.makedirs(outdir, exist_ok=True)
-    if not os.path.exists(stamp) or open(stamp).read() != params:
+    if not os.path.exists(stamp) or open(stamp).read() != params + " " + gen_id:
         print("bench: generating %s (%s)" % (tree, params), flush=True)
         subprocess.run([sys.executable, a.generator, tree, "--cpus", str(a.cpus), "--threads",
                         str(a.threads), "--nodes", str(a.nodes), "--irqs", str(a.irqs)],
                        check=True)
         with open(stamp, "w") as f:
-            f.write(params)
+            f.write(params + " " + gen_id)
 
     argv = [binary, "--root", tree]
     run_child(rusage, argv)  # warm the page cache
-    walls, rss, codes = [], [], set()
+    walls, rss, cpus, codes = [], [], [], set()
     for _ in range(a.runs):
-        code, wall, maxrss = run_child(rusage, argv)
+        code, wall, maxrss, cpu = run_child(rusage, argv)
         walls.append(wall)
         rss.append(maxrss)
+        cpus.append(cpu)
         codes.add(code)
     json_walls = [run_child(rusage, argv + ["--json"])[1] for _ in range(a.runs)]
 
@@ -122,7 +136,8 @@ def main():
     floor_time(files, tree)  # warm
     floors = [floor_time(files, tree) for _ in range(a.runs)]
 
-    wall, floor = statistics.median(walls), statistics.median(floors)
+    wall, floor = statistics.median(walls), statistics.median(f[0] for f in floors)
+    cpu, floor_cpu = statistics.median(cpus), statistics.median(f[1] for f in floors)
     print("bench: %s, %d runs, exit status %s" % (params, a.runs, sorted(codes)))
     print("  wall time (median, text):   %8.1f ms   (min %.1f, max %.1f)"
           % (wall * 1e3, min(walls) * 1e3, max(walls) * 1e3))
@@ -132,6 +147,8 @@ def main():
           % (calls if calls is not None else "n/a (no strace)"))
     print("  floor (reading %s): %.1f ms" % (what, floor * 1e3))
     print("  ratio to the floor:         %8.2fx     (target <= 1.5x)" % (wall / floor))
+    print("  CPU time (median, text):    %8.1f ms   (floor %.1f ms: %.2fx)"
+          % (cpu * 1e3, floor_cpu * 1e3, cpu / floor_cpu if floor_cpu else float("inf")))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 /*
  * rusage CMD [ARG...]: run CMD with stdout and stderr on /dev/null and print
- * "WALL-SECONDS MAXRSS-KIB EXIT-STATUS" for it.
+ * "WALL-SECONDS MAXRSS-KIB EXIT-STATUS USER-SECONDS SYSTEM-SECONDS" for it.
  *
  * The benchmark cannot take the peak RSS from Python: a child forked (or vforked) by a large
  * process inherits that process's RSS high-water mark across exec, and ru_maxrss reports it.
@@ -44,7 +44,10 @@ int main(int argc, char **argv)
 		return 71;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("%.9f %ld %d\n", (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	printf("%.9f %ld %d %.6f %.6f\n",
+	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, ru.ru_maxrss,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
 	return 0;
 }

@@ -521,6 +521,110 @@ static void test_read_gz(void **state)
 	assert_int_equal(rthc_host_read_gz(host(t), "/proc/nope.gz", &data, &len), -ENOENT);
 }
 
+/*
+ * The path table: thousands of paths (table growth, entry and data chunks), contents of every
+ * size class, paths spelled oddly (each its own entry, logged as spelled), too deep and too long.
+ */
+static void test_path_table(void **state)
+{
+	struct tree *t = *state;
+	const struct rthc_host_log_entry *log;
+	char path[PATH_MAX + 16], big[5000], mid[300], *str = NULL;
+	const char *ref;
+	size_t len, n, deep = 0;
+	struct rthc_host *h;
+	uint64_t u;
+
+	memset(big, 'b', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memset(mid, 'm', sizeof(mid) - 1);
+	mid[sizeof(mid) - 1] = '\0';
+	write_file(t->dir, "/sys/big", big);
+	write_file(t->dir, "/sys/mid", mid);
+	for (unsigned i = 0; i < 2500; i++) {
+		snprintf(path, sizeof(path), "/d/cpu%u/v", i);
+		snprintf(mid, 16, "%u\n", i);
+		write_file(t->dir, path, mid);
+	}
+	h = host(t);
+	for (int round = 0; round < 2; round++)
+		for (unsigned i = 0; i < 2500; i++) {
+			assert_int_equal(rthc_host_read_u64f(h, &u, "/d/cpu%u/v", i), 0);
+			assert_int_equal(u, i);
+			assert_int_equal(rthc_host_read_u64f(h, &u, "/d/cpu%u/gone/x", i), -ENOENT);
+		}
+	assert_int_equal(rthc_host_read_ref(h, "/sys/big", &ref, &len), 0);
+	assert_int_equal(len, sizeof(big) - 1);
+	assert_int_equal(strspn(ref, "b"), sizeof(big) - 1);
+	assert_int_equal(rthc_host_read_ref(h, "/sys/mid", &ref, &len), 0);
+	assert_int_equal(len, sizeof(mid) - 1);
+	assert_int_equal(strspn(ref, "m"), sizeof(mid) - 1);
+	/* spellings are not normalized: each is a path of its own, read and logged as written */
+	assert_int_equal(rthc_host_read_str(h, "/sys//num", &str), 0);
+	assert_string_equal(str, "42");
+	free(str);
+	assert_int_equal(rthc_host_read_str(h, "sys/num", &str), 0);
+	free(str);
+	assert_int_equal(rthc_host_read_str(h, "/sys/num/", &str), -ENOTDIR);
+	assert_int_equal(rthc_host_read_str(h, "/", &str), -EISDIR);
+	for (size_t i = 0; i < 100; i++)
+		deep += (size_t)snprintf(path + deep, sizeof(path) - deep, "/a");
+	assert_int_equal(rthc_host_read_str(h, path, &str), -ENOENT);
+	assert_int_equal(rthc_host_read_str(h, path, &str), -ENOENT);
+	assert_int_equal(log_find(h, path)->opens, 1);
+	memset(path, 'x', PATH_MAX);
+	path[0] = '/';
+	path[PATH_MAX] = '\0';
+	assert_int_equal(rthc_host_read_str(h, path, &str), -ENAMETOOLONG);
+	n = rthc_host_log(h, &log);
+	assert_int_equal(n, 2 * 2500 + 2 + 5); /* the long path was not opened */
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(log[i].opens, 1);
+	assert_string_equal(log[0].path, "/d/cpu0/v");
+	assert_string_equal(log[1].path, "/d/cpu0/gone/x");
+	assert_int_equal(log[1].err, -ENOENT);
+	assert_string_equal(log[2 * 2499].path, "/d/cpu2499/v");
+	assert_string_equal(log[5002].path, "/sys//num");
+	assert_string_equal(log[5003].path, "sys/num");
+	assert_string_equal(log[5004].path, "/sys/num/");
+	assert_string_equal(log[5005].path, "/");
+	assert_int_equal(log[5005].err, -EISDIR);
+	assert_int_equal(strlen(log[5006].path), 200);
+}
+
+/* Cached bytes handed out by read_ref() and the log's paths outlive later reads and writes. */
+static void test_stable_refs(void **state)
+{
+	struct tree *t = *state;
+	struct rthc_host *h = host(t);
+	const struct rthc_host_log_entry *log;
+	const char *ref, *now, *first;
+	size_t len;
+
+	assert_int_equal(rthc_host_read_ref(h, "/sys/num", &ref, &len), 0);
+	assert_int_equal(len, 3);
+	assert_string_equal(ref, "42\n");
+	assert_int_equal(rthc_host_log(h, &log), 1);
+	first = log[0].path;
+	assert_int_equal(rthc_host_write_str(h, "/sys/num", "7"), 0);
+	assert_int_equal(rthc_host_read_ref(h, "/sys/num", &now, NULL), 0);
+	assert_string_equal(now, "7");
+	assert_string_equal(ref, "42\n");
+	assert_int_equal(rthc_host_read_ref(h, "/sys/list", &now, NULL), 0);
+	assert_int_equal(rthc_host_log(h, &log), 2);
+	assert_ptr_equal(log[0].path, first);
+	assert_string_equal(first, "/sys/num");
+	assert_int_equal(log[0].opens, 2);
+	assert_int_equal(rthc_host_read_ref(h, "/sys/nope", &now, NULL), -ENOENT);
+	/* the count of opens is exact past what an entry holds */
+	for (int i = 0; i < 300; i++) {
+		struct lines l = {0};
+
+		assert_int_equal(rthc_host_foreach_line(h, "/proc/cmdline", count_line, &l), 0);
+	}
+	assert_int_equal(log_find(h, "/proc/cmdline")->opens, 300);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -537,6 +641,8 @@ int main(void)
 		T(test_writes),
 		T(test_inject_write),
 		T(test_read_gz),
+		T(test_path_table),
+		T(test_stable_refs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
