@@ -158,6 +158,16 @@ static enum kind kind_of(const struct rthc_result *r)
 	}
 }
 
+/* <failure> or <error>: the status as type, the reason as message, the details as body. */
+static void outcome(FILE *f, const char *tag, const char *status, const struct rthc_result *r)
+{
+	fprintf(f, "      <%s type=\"%s\" message=\"", tag, status);
+	xml_escape(f, r->reason);
+	fputs("\">", f);
+	body(f, r);
+	fprintf(f, "</%s>\n", tag);
+}
+
 static void testcase(FILE *f, const struct rthc_result *r)
 {
 	const char *cat = rthc_category_to_string(r->check->category);
@@ -168,18 +178,10 @@ static void testcase(FILE *f, const struct rthc_result *r)
 	fprintf(f, "\" classname=\"rthostcheck.%s\" time=\"0\">\n", cat);
 	switch (kind_of(r)) {
 	case K_FAILURE:
-		fprintf(f, "      <failure type=\"%s\" message=\"", st);
-		xml_escape(f, r->reason);
-		fputs("\">", f);
-		body(f, r);
-		fputs("</failure>\n", f);
+		outcome(f, "failure", st, r);
 		break;
 	case K_ERROR:
-		fprintf(f, "      <error type=\"%s\" message=\"", st);
-		xml_escape(f, r->reason);
-		fputs("\">", f);
-		body(f, r);
-		fputs("</error>\n", f);
+		outcome(f, "error", st, r);
 		break;
 	case K_SKIPPED:
 		fprintf(f, "      <skipped message=\"%s: ", st);
